@@ -1,0 +1,40 @@
+# One command surface for people, the README and CI.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+DB ?=
+
+.PHONY: run test install install-test chromium bench demo-remove clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python chromium
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core; \
+	fi
+
+# Start the app on the embedded SQLite database, creating and seeding it when missing.
+run: install
+	$(BIN)/python -m dashboard init --if-missing $(if $(DB),--db $(DB))
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Install the test dependencies and run the whole suite.
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m dashboard bench
+
+clean:
+	rm -rf $(VENV) data/dashboard.sqlite* .pytest_cache screenshots

@@ -1,0 +1,145 @@
+"""Command line: ``python -m dashboard COMMAND [--db URL] ...``.
+
+The CLI only parses arguments, calls one library function and turns library
+exceptions into a Vietnamese message on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dashboard import db, demo, queries, setup
+from dashboard.config import database_url
+from dashboard.errors import DashboardError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _engine(args):
+    return db.connect(database_url(args.db))
+
+
+def cmd_init(args) -> int:
+    """Create (migrate) the database and load register, catalog and, unless told not to, demo data."""
+    url = database_url(args.db)
+    if args.if_missing:
+        engine = db.connect(url)
+        if setup.is_seeded(engine):
+            print(f"Cơ sở dữ liệu đã sẵn sàng: {url}")
+            return EXIT_OK
+    engine = setup.build(url, with_demo=not args.no_demo)
+    counts = db.table_counts(engine)
+    print(f"Đã khởi tạo {url}: {counts['communes']} đơn vị, {counts['indicators']} chỉ tiêu, "
+          f"{counts['observations']} giá trị.")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    """Generate the demo values again, or remove them all with --remove."""
+    engine = setup.build(args.db, with_demo=False)
+    with db.session_scope(engine) as s:
+        if args.remove:
+            n = demo.remove(s)
+            print(f"Đã xoá {n} giá trị mẫu. Số liệu thật không bị ảnh hưởng.")
+        else:
+            n = demo.generate(s)
+            print(f"Đã tạo {n} giá trị mẫu (đánh dấu «dữ liệu mẫu»).")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    """Print row counts per table, the periods with data and their reporting coverage."""
+    engine = _engine(args)
+    counts = db.table_counts(engine)
+    periods = queries.periods(engine)
+    info = {"database": database_url(args.db), "schema_version": db.schema_version(engine),
+            "tables": counts, "periods": []}
+    for code in periods["code"]:
+        real, total = queries.coverage(engine, code, include_demo=False)
+        anyv, _ = queries.coverage(engine, code, include_demo=True)
+        info["periods"].append({"period": code, "communes_with_values": anyv,
+                                "communes_with_real_values": real, "communes_total": total,
+                                "has_demo": queries.has_demo(engine, code)})
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Cơ sở dữ liệu: {info['database']} (phiên bản lược đồ {info['schema_version']})")
+    for name, n in counts.items():
+        print(f"  {name:16} {n:>8}")
+    for p in info["periods"]:
+        demo_note = " (có dữ liệu mẫu)" if p["has_demo"] else ""
+        print(f"Kỳ {p['period']}: {p['communes_with_values']}/{p['communes_total']} đơn vị có số liệu, "
+              f"{p['communes_with_real_values']} từ báo cáo hoặc nhập tay{demo_note}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    """Write a CSV or XLSX snapshot of one period, filtered like the indicator explorer."""
+    from dashboard import export
+
+    engine = _engine(args)
+    filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
+                              unit_type=args.unit_type, status=args.status)
+    frame, meta = export.snapshot(engine, args.period, filters)
+    out = export.write(frame, meta, Path(args.out), args.format)
+    print(f"Đã xuất {len(frame)} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (also used by the docs test)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Bảng theo dõi chỉ tiêu KH, CN, ĐMST và chuyển đổi số tỉnh Quảng Ngãi.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    commands: dict[str, tuple[str, Callable]] = {}
+
+    def add(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: DATABASE_URL hoặc data/dashboard.sqlite)")
+        p.set_defaults(func=func)
+        commands[name] = (help_text, func)
+        return p
+
+    p = add("init", cmd_init, "Tạo cơ sở dữ liệu, nạp danh mục đơn vị, chỉ tiêu và dữ liệu mẫu.")
+    p.add_argument("--if-missing", action="store_true", help="không làm gì nếu đã khởi tạo")
+    p.add_argument("--no-demo", action="store_true", help="không tạo dữ liệu mẫu")
+    p = add("demo", cmd_demo, "Tạo lại dữ liệu mẫu, hoặc xoá hết với --remove.")
+    p.add_argument("--remove", action="store_true", help="xoá toàn bộ dữ liệu mẫu")
+    p = add("status", cmd_status, "Số dòng mỗi bảng, các kỳ báo cáo và mức độ báo cáo.")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p = add("export", cmd_export, "Xuất ảnh chụp số liệu một kỳ ra CSV hoặc XLSX.")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 9T/2025 (mặc định: kỳ mới nhất)")
+    p.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    p.add_argument("--out", required=True, help="tệp hoặc thư mục đích")
+    p.add_argument("--indicator", help="mã chỉ tiêu")
+    p.add_argument("--pillar", help="trụ cột: INF, HR, GOV, SEC, ECO, SOC, STI")
+    p.add_argument("--unit-type", choices=("xã", "phường", "đặc khu"))
+    p.add_argument("--status", help="đạt, chưa đạt, chưa có số liệu, chưa có chỉ tiêu, không chấm")
+    for extra in _extra_commands():
+        extra(sub, add)
+    return parser
+
+
+def _extra_commands() -> list[Callable]:
+    """Sub-commands that live beside their domain (ingest, geo, bench)."""
+    from dashboard import bench
+
+    return [bench.add_command]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; library errors become a message on stderr and exit code 1."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DashboardError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_ERROR

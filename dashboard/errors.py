@@ -1,0 +1,56 @@
+"""Typed exceptions of the dashboard library.
+
+Each carries a Vietnamese message meant for staff; the CLI and the pages translate
+them once, at the edge, into an exit code or an error box.
+"""
+
+from __future__ import annotations
+
+
+class DashboardError(Exception):
+    "Base class of every error the dashboard reports to a person."
+
+
+class UnknownCommune(DashboardError):
+    "No commune of the register matches the name or code."
+
+
+class AmbiguousCommune(DashboardError):
+    "Several communes match a name written without diacritics."
+
+    def __init__(self, message: str, candidates: list[str]):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class UnknownIndicator(DashboardError):
+    "The indicator code is not in the catalog."
+
+
+class UnknownPeriod(DashboardError):
+    "The period code cannot be parsed (expected e.g. 6T/2025, Q4/2025, 2025)."
+
+
+class CatalogError(DashboardError):
+    "The indicator catalog or target file is malformed."
+
+
+class ReportError(DashboardError):
+    "A report file cannot be read or imported."
+
+    def __init__(self, file_name: str, reason: str):
+        super().__init__(f"Tệp «{file_name}»: {reason}")
+        self.file_name = file_name
+        self.reason = reason
+
+
+class MissingMetadata(ReportError):
+    "The commune or period of a report cannot be detected and must be given."
+
+
+class BoundaryError(DashboardError):
+    "A boundary file cannot be read or matched to the communes."
+
+
+class ExportError(DashboardError):
+    "A snapshot cannot be written."

@@ -1,0 +1,108 @@
+"""Snapshots for staff: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX.
+
+Each snapshot carries its period, filters and export time: in the suggested file
+name, in a ``Kỳ báo cáo`` column (CSV) and on a ``Thông tin`` sheet (XLSX).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from sqlalchemy import Engine
+
+from dashboard import queries
+from dashboard.errors import ExportError
+from dashboard.text import fold
+
+COLUMNS = {
+    "period": "Kỳ báo cáo",
+    "commune_code": "Mã xã",
+    "commune_name": "Tên đơn vị",
+    "unit_type": "Loại đơn vị",
+    "indicator_code": "Mã chỉ tiêu",
+    "indicator_name": "Tên chỉ tiêu",
+    "pillar": "Trụ cột",
+    "unit": "Đơn vị tính",
+    "qualifier": "Định tính",
+    "value": "Kết quả",
+    "numerator": "Tử số",
+    "denominator": "Mẫu số",
+    "target": "Mục tiêu",
+    "gap": "Chênh lệch",
+    "status": "Trạng thái",
+    "origin": "Nguồn số liệu",
+    "target_source": "Nguồn mục tiêu",
+    "target_standing": "Mức tin cậy mục tiêu",
+    "evidence": "Câu trích trong báo cáo",
+}
+ORIGIN_VI = {"demo": "dữ liệu mẫu", "report": "báo cáo", "manual": "nhập tay"}
+
+
+def snapshot(engine: Engine, period: str | None = None,
+             filters: queries.Filters = queries.Filters()) -> tuple[pd.DataFrame, dict]:
+    """One row per commune × indicator for ``period`` (default: latest), and its stamp."""
+    period = period or queries.latest_period(engine)
+    if period is None:
+        raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
+    table = queries.commune_table(engine, period, filters)
+    return frame_for_export(table, period), stamp(period, filters)
+
+
+def frame_for_export(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Rename a commune table's columns to the Vietnamese headers of a snapshot."""
+    frame = table.assign(period=period, origin=table["origin"].map(ORIGIN_VI))
+    return frame[list(COLUMNS)].rename(columns=COLUMNS)
+
+
+def stamp(period: str, filters: queries.Filters, at: datetime | None = None) -> dict:
+    """What a snapshot says about itself: period, filters, export time."""
+    at = at or datetime.now()
+    return {"Kỳ báo cáo": period, "Bộ lọc": filters.describe(),
+            "Thời điểm xuất": at.strftime("%d/%m/%Y %H:%M:%S"), "_at": at}
+
+
+def file_name(meta: dict, extension: str) -> str:
+    """A file name that says what the snapshot is: ``chi-tieu_9T-2025_..._20261123-0930.csv``."""
+    filt = "" if meta["Bộ lọc"] == "không lọc" else "_" + re.sub(r"[^a-z0-9]+", "-", fold(meta["Bộ lọc"])).strip("-")
+    period = meta["Kỳ báo cáo"].replace("/", "-")
+    return f"chi-tieu_{period}{filt[:60]}_{meta['_at']:%Y%m%d-%H%M}.{extension}"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV encoded UTF-8 with BOM, comma-separated, decimal point (as pandas and Excel read it)."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
+    """An XLSX workbook: the data (header row, frozen panes, widths) and a ``Thông tin`` sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Số liệu", index=False)
+        info = pd.DataFrame([(k, v) for k, v in meta.items() if not k.startswith("_")],
+                            columns=["Thông tin", "Giá trị"])
+        info.to_excel(writer, sheet_name="Thông tin", index=False)
+        for sheet in writer.book.worksheets:
+            sheet.freeze_panes = "A2"
+            for i, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
+                width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+                sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+    return buffer.getvalue()
+
+
+def write(frame: pd.DataFrame, meta: dict, out: Path, fmt: str) -> Path:
+    """Write the snapshot to ``out`` as ``csv`` or ``xlsx``; a directory gets the stamped name."""
+    if fmt not in ("csv", "xlsx"):
+        raise ExportError(f"Định dạng «{fmt}» không hỗ trợ; chọn csv hoặc xlsx.")
+    if out.is_dir():
+        out = out / file_name(meta, fmt)
+    data = csv_bytes(frame) if fmt == "csv" else xlsx_bytes(frame, meta)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+    return out

@@ -1,0 +1,124 @@
+"""Vietnamese-first formatting and the vi/en label table.
+
+Numbers follow Vietnamese habits: ``.`` groups thousands and ``,`` is the decimal
+mark (``65,5%``, ``11.695.000 đ``); dates are dd/mm/yyyy.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+LANGS = ("vi", "en")
+
+
+def _group(integer_part: str, sep: str) -> str:
+    out = []
+    while len(integer_part) > 3:
+        out.insert(0, integer_part[-3:])
+        integer_part = integer_part[:-3]
+    out.insert(0, integer_part)
+    return sep.join(out)
+
+
+def number(value: float | int | None, decimals: int | None = None, lang: str = "vi") -> str:
+    """Format ``value`` with thousands grouping; decimals trimmed when not given.
+
+    ``number(11695000)`` → ``11.695.000``; ``number(65.5)`` → ``65,5``;
+    in English ``11,695,000`` and ``65.5``. None or NaN gives an em dash.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{abs(float(value)):.{decimals}f}"
+    integer_part, _, frac = text.partition(".")
+    thousands, mark = (".", ",") if lang == "vi" else (",", ".")
+    out = _group(integer_part, thousands) + (mark + frac if frac else "")
+    return ("-" if float(value) < 0 and float(text) != 0 else "") + out
+
+
+def value(value: float | None, unit: str | None, lang: str = "vi", qualifier: str | None = None) -> str:
+    """Format a value with its unit: ``65,5%``, ``11.695.000 đ``, ``12 tổ``; qualifier in front."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "%":
+        text = number(value, None if float(value).is_integer() else 1, lang) + "%"
+    elif unit in ("đ", "VND"):
+        text = number(value, 0, lang) + " đ"
+    else:
+        text = number(value, None, lang) + (f" {unit}" if unit and lang == "vi" else "")
+    return f"{qualifier} {text}" if qualifier else text
+
+
+def ratio(numerator: float | None, denominator: float | None, lang: str = "vi") -> str:
+    """``496/757`` with grouped numbers, or an empty string when either is missing."""
+    if numerator is None or denominator is None or any(
+            isinstance(x, float) and math.isnan(x) for x in (numerator, denominator)):
+        return ""
+    return f"{number(numerator, 0, lang)}/{number(denominator, 0, lang)}"
+
+
+def day(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy, or dd/mm/yyyy HH:MM for a datetime."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app_title": ("Bảng theo dõi chỉ tiêu KH, CN, ĐMST và CĐS – tỉnh Quảng Ngãi",
+                  "Science, technology, innovation & digital transformation KPIs – Quảng Ngãi"),
+    "overview": ("Tổng quan", "Overview"),
+    "explorer": ("Chỉ tiêu", "Indicators"),
+    "commune": ("Xã/phường", "Communes"),
+    "map": ("Bản đồ", "Map"),
+    "meeting": ("Trình chiếu", "Meeting mode"),
+    "review": ("Nhập và rà soát báo cáo", "Import & review"),
+    "period": ("Kỳ báo cáo", "Period"),
+    "pillar": ("Trụ cột", "Pillar"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "unit_type": ("Loại đơn vị", "Unit type"),
+    "status": ("Trạng thái", "Status"),
+    "all": ("Tất cả", "All"),
+    "value": ("Kết quả", "Actual"),
+    "target": ("Mục tiêu", "Target"),
+    "gap": ("Chênh lệch", "Gap"),
+    "unit": ("Đơn vị tính", "Unit"),
+    "met_count": ("Số xã đạt", "Communes meeting target"),
+    "reporting": ("Số xã có số liệu", "Communes reporting"),
+    "coverage": ("{n}/{total} xã, phường, đặc khu đã báo cáo", "{n}/{total} communes reported"),
+    "source": ("Nguồn mục tiêu", "Target source"),
+    "standing_public": ("công bố chính thức", "published"),
+    "standing_cited": ("do xã trích dẫn, chưa kiểm chứng", "cited by communes, unverified"),
+    "demo_banner": ("DỮ LIỆU MẪU — các số liệu đánh dấu «mẫu» do máy sinh ra để minh hoạ, không phải báo cáo thật. "
+                    "Xoá bằng lệnh: python -m dashboard demo --remove",
+                    "DEMO DATA — values marked «demo» are generated for illustration, not real reports. "
+                    "Remove with: python -m dashboard demo --remove"),
+    "no_data": ("Chưa có số liệu. Hãy nhập báo cáo hoặc tạo dữ liệu mẫu: python -m dashboard demo",
+                "No data yet. Import reports or generate demo data: python -m dashboard demo"),
+    "lagging": ("Xã, phường chưa đạt nhiều chỉ tiêu nhất", "Communes missing the most targets"),
+    "not_met_count": ("Số chỉ tiêu chưa đạt", "Targets not met"),
+    "commune_name": ("Xã/phường", "Commune"),
+    "code": ("Mã", "Code"),
+    "origin": ("Nguồn số liệu", "Data origin"),
+    "origin_demo": ("mẫu", "demo"),
+    "origin_report": ("báo cáo", "report"),
+    "origin_manual": ("nhập tay", "manual"),
+    "language": ("Ngôn ngữ", "Language"),
+    "change": ("So với kỳ trước", "Change from previous period"),
+    "evidence": ("Câu trích trong báo cáo", "Source sentence"),
+    "download_csv": ("Tải CSV", "Download CSV"),
+    "download_xlsx": ("Tải Excel", "Download Excel"),
+}
+
+
+def t(key: str, lang: str = "vi", **kwargs: object) -> str:
+    """The label ``key`` in ``lang`` (``vi`` or ``en``), formatted with ``kwargs``."""
+    vi, en = LABELS[key]
+    text = en if lang == "en" else vi
+    return text.format(**kwargs) if kwargs else text

@@ -1,0 +1,30 @@
+"""Creating and seeding a database: the one builder shared by the CLI, the app, demos and tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from dashboard import catalog, demo, register
+from dashboard.db import connect, session_scope
+from dashboard.models import Commune, Observation
+
+
+def is_seeded(engine: Engine) -> bool:
+    """True when the register has been loaded into the database."""
+    with session_scope(engine) as s:
+        return (s.scalar(select(func.count()).select_from(Commune)) or 0) > 0
+
+
+def build(url: str | None = None, with_demo: bool = True) -> Engine:
+    """Migrate the database at ``url``, load register and catalog, and add demo data.
+
+    Demo data is generated only when the database holds no observation at all, so
+    building twice, or building over imported reports, never adds demo values.
+    """
+    engine = connect(url)
+    with session_scope(engine) as s:
+        register.store(s)
+        catalog.load(s)
+        if with_demo and s.scalar(select(func.count()).select_from(Observation)) == 0:
+            demo.generate(s)
+    return engine
