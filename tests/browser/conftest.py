@@ -1,0 +1,162 @@
+"""Browser tests: a real Streamlit server on a free localhost port, driven by Playwright
+through Debian's Chromium, with every non-localhost request blocked (the app must work offline).
+
+Screenshots go to ``screenshots/`` (git-ignored) at the projector and office sizes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+SIZES = {"projector": (1920, 1080), "office": (1366, 768)}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory, seeded_db_file) -> str:
+    """The database the browser tests' server uses: the seeded demo database plus the seeds."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
+    shutil.copy(seeded_db_file, path)
+    url = f"sqlite:///{path}"
+    for hook in BROWSER_DB_HOOKS:
+        hook(url)
+    return url
+
+
+# Other test modules append functions (url) -> None that add data to the browser database
+# (for example imported seed reports), so every page has something real to show.
+BROWSER_DB_HOOKS: list = []
+
+
+@pytest.fixture(scope="session")
+def server(browser_db) -> str:
+    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": browser_db, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the Streamlit server did not start within 90 s")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class OfflinePage:
+    """A Playwright page that blocks every non-localhost request and records what happened."""
+
+    def __init__(self, browser, base: str, size: str = "projector"):
+        width, height = SIZES[size]
+        self.context = browser.new_context(viewport={"width": width, "height": height},
+                                           locale="vi-VN", accept_downloads=True)
+        self.blocked: list[str] = []
+        self.console_errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{m.text} @ {m.location.get('url', '')}"))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.base = base
+        self.size = size
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def open(self, path: str = "", wait_for: str | None = None, timeout: float = 60_000):
+        """Open ``path``, wait for Streamlit to finish running the script."""
+        self.page.goto(f"{self.base}/{path.lstrip('/')}", wait_until="domcontentloaded")
+        self.page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+        self.wait_idle(timeout)
+        if wait_for:
+            self.page.wait_for_selector(wait_for, timeout=timeout)
+        return self.page
+
+    def wait_idle(self, timeout: float = 60_000) -> None:
+        """Wait until the script has finished running (no 'Running...' status widget)."""
+        self.page.wait_for_timeout(500)
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        self.page.wait_for_timeout(300)
+
+    def errors_on_page(self) -> list[str]:
+        return [e.inner_text() for e in self.page.query_selector_all('[data-testid="stException"], [data-testid="stAlertContentError"]')]
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}-{self.size}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def offline_page(browser, server):
+    """A factory of offline pages at a named size; all are closed after the test."""
+    pages: list[OfflinePage] = []
+
+    def make(size: str = "projector") -> OfflinePage:
+        p = OfflinePage(browser, server, size)
+        pages.append(p)
+        return p
+
+    yield make
+    for p in pages:
+        p.close()
