@@ -11,7 +11,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from dashboard import db, demo, queries, setup
 from dashboard.config import database_url
@@ -86,7 +85,7 @@ def cmd_export(args) -> int:
     filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
                               unit_type=args.unit_type, status=args.status)
     frame, meta = export.snapshot(engine, args.period, filters)
-    out = export.write(frame, meta, Path(args.out), args.format)
+    out = export.write(frame, meta, args.out, args.format)
     print(f"Đã xuất {len(frame)} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
     return EXIT_OK
 

@@ -94,11 +94,21 @@ def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
     return buffer.getvalue()
 
 
-def write(frame: pd.DataFrame, meta: dict, out: Path, fmt: str) -> Path:
-    """Write the snapshot to ``out`` as ``csv`` or ``xlsx``; a directory gets the stamped name."""
+def write(frame: pd.DataFrame, meta: dict, out: Path | str, fmt: str) -> Path:
+    """Write the snapshot to ``out`` as ``csv`` or ``xlsx``.
+
+    A directory (existing, or a path ending in ``/``, created if needed) gets the
+    stamped file name of :func:`file_name`.
+    """
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"Định dạng «{fmt}» không hỗ trợ; chọn csv hoặc xlsx.")
-    if out.is_dir():
+    wants_dir = str(out).endswith(("/", "\\"))
+    out = Path(out)
+    if wants_dir or out.is_dir():
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"Không tạo được thư mục {out}: {exc.strerror}") from exc
         out = out / file_name(meta, fmt)
     data = csv_bytes(frame) if fmt == "csv" else xlsx_bytes(frame, meta)
     try:
