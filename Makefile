@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 DB ?=
 
-.PHONY: run test install install-test chromium bench demo-remove clean
+.PHONY: run test install install-test system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,20 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(BIN)/python chromium
+install-test: $(BIN)/python system-packages
 	$(BIN)/pip install --quiet -e '.[test]'
 
-# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests use: Chromium drives the browser tests (Playwright never downloads
+# a browser of its own), DejaVu fonts write the test PDFs, PostgreSQL runs the server tests.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-dejavu-core postgresql
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium chromium-driver"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
 # Start the app on the embedded SQLite database, creating and seeding it when missing.
