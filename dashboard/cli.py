@@ -90,6 +90,28 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_targets(args) -> int:
+    """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
+    from dashboard import catalog
+
+    engine = _engine(args)
+    if args.set:
+        if args.year is None or args.value is None or not args.source:
+            raise DashboardError("Cần --year, --value và --source khi đặt mục tiêu.")
+        scope = "commune" if args.commune else args.scope
+        with db.session_scope(engine) as s:
+            row = catalog.set_target(s, args.actor, args.set, args.year, args.value, args.source,
+                                     args.standing, scope=scope, commune_code=args.commune)
+            print(f"Đã đặt mục tiêu {row.indicator_code} năm {row.year} ({row.scope}"
+                  f"{' ' + row.commune_code if row.commune_code else ''}): {row.value:g}")
+        return EXIT_OK
+    frame = queries.targets(engine).sort_values(["indicator_code", "year"])
+    for r in frame.itertuples():
+        where = r.scope + (f" {r.commune_code}" if isinstance(r.commune_code, str) else "")
+        print(f"{r.indicator_code:34} {r.year} {where:16} {r.value:>8g}  [{r.standing}] {r.source}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (also used by the docs test)."""
     parser = argparse.ArgumentParser(
@@ -120,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pillar", help="trụ cột: INF, HR, GOV, SEC, ECO, SOC, STI")
     p.add_argument("--unit-type", choices=("xã", "phường", "đặc khu"))
     p.add_argument("--status", help="đạt, chưa đạt, chưa có số liệu, chưa có chỉ tiêu, không chấm")
+    p = add("targets", cmd_targets, "Liệt kê mục tiêu, hoặc đặt/sửa một mục tiêu (có ghi nhật ký).")
+    p.add_argument("--set", metavar="MA_CHI_TIEU", help="mã chỉ tiêu cần đặt mục tiêu")
+    p.add_argument("--year", type=int, help="năm của mục tiêu")
+    p.add_argument("--value", type=float, help="giá trị mục tiêu (phần trăm viết 80, không viết 80%%)")
+    p.add_argument("--source", help="văn bản nguồn của mục tiêu")
+    p.add_argument("--standing", choices=("public", "cited"), default="public",
+                   help="public: đã công bố; cited: do xã trích dẫn, chưa kiểm chứng")
+    p.add_argument("--scope", choices=("province", "national", "commune"), default="province",
+                   help="phạm vi của mục tiêu")
+    p.add_argument("--commune", help="mã xã, cho mục tiêu riêng của một xã")
+    p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người đặt (ghi vào nhật ký)")
     for extra in _extra_commands():
         extra(sub, add)
     return parser

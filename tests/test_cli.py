@@ -81,3 +81,22 @@ def test_every_command_has_help():
         for action in p._actions:
             if action.dest != "help":
                 assert action.help or action.choices, f"{name} {action.dest}"
+
+
+def test_targets_set_is_audited_and_changes_status(seeded_url, capsys):
+    assert main(["targets", "--db", seeded_url, "--set", "GOV_DOSSIER_ONLINE_RATE", "--year", "2025",
+                 "--value", "70", "--source", "Sở KH&CN đề xuất", "--actor", "Nguyễn Văn A"]) == 0
+    engine = db.connect(seeded_url)
+    from dashboard import queries
+
+    row = queries.province_table(engine, "9T/2025").set_index("indicator_code").loc["GOV_DOSSIER_ONLINE_RATE"]
+    assert row["target"] == 70.0 and row["target_source"] == "Sở KH&CN đề xuất"
+    assert db.table_counts(engine)["audit_log"] == 1
+    assert main(["targets", "--db", seeded_url]) == 0
+    assert "GOV_DOSSIER_ONLINE_RATE" in capsys.readouterr().out
+
+
+def test_targets_set_of_an_unknown_indicator_is_refused(seeded_url, capsys):
+    assert main(["targets", "--db", seeded_url, "--set", "NOPE", "--year", "2025", "--value", "1",
+                 "--source", "x"]) == 1
+    assert "không có trong danh mục" in capsys.readouterr().err
