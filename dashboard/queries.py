@@ -112,18 +112,24 @@ def targets(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(text("SELECT * FROM targets"), conn)
 
 
-def _pick_target(tgts: pd.DataFrame, year: int, commune: str | None) -> dict | None:
-    """The target that applies: the commune's own, then province, commune-wide, national.
+# Which target applies, by the level a value is shown at: a commune's own target first (when
+# it has one), then the scopes in this order.
+_TARGET_ORDER = {
+    "province": ("province", "commune", "national"),
+    "commune": ("commune", "province", "national"),
+}
 
-    Targets of the period's year win; otherwise the nearest later year, then earlier.
+
+def _pick_target(tgts: pd.DataFrame, year: int, level: str, commune: str | None = None) -> dict | None:
+    """The target that applies to a value shown at ``level`` (``province`` or ``commune``).
+
+    A commune's own target wins, then the scopes of :data:`_TARGET_ORDER`; within a scope
+    the period's year wins, then the nearest later year, then the nearest earlier one.
     """
     if tgts.empty:
         return None
-    order = []
-    if commune is not None:
-        order.append(("commune", commune))
-    order += [("province", None), ("commune", None), ("national", None)] if commune is None else \
-        [("commune", None), ("province", None), ("national", None)]
+    order = [("commune", commune)] if commune else []
+    order += [(scope, None) for scope in _TARGET_ORDER[level]]
     for scope, code in order:
         rows = tgts[(tgts["scope"] == scope) & (
             tgts["commune_code"].isna() if code is None else tgts["commune_code"] == code)]
@@ -166,13 +172,13 @@ def commune_table(engine: Engine, period: str, filters: Filters = Filters()) -> 
     tgts = targets(engine)
     # One target per indicator for every commune, then a commune's own target on top.
     per_indicator = {code: _pick_target(tgts[tgts["indicator_code"] == code] if not tgts.empty else tgts,
-                                        year, "__any__") or {}
+                                        year, "commune") or {}
                      for code in frame["indicator_code"].unique()}
     own = {}
     if not tgts.empty:
         for (code, commune), group in tgts[tgts["commune_code"].notna()].groupby(
                 ["indicator_code", "commune_code"]):
-            own[(code, commune)] = _pick_target(group, year, commune) or {}
+            own[(code, commune)] = _pick_target(group, year, "commune", commune) or {}
     picked = [own.get((i, c)) or per_indicator.get(i, {})
               for i, c in zip(frame["indicator_code"], frame["commune_code"])]
     for key in ("target", "target_scope", "target_source", "target_standing"):
@@ -222,7 +228,7 @@ def province_table(engine: Engine, period: str, filters: Filters = Filters()) ->
         ind = inds.loc[code]
         value, num, den = _rollup(group, ind["rollup"])
         ind_t = tgts[tgts["indicator_code"] == code] if not tgts.empty else tgts
-        t = _pick_target(ind_t, year, None) or {}
+        t = _pick_target(ind_t, year, "province") or {}
         reporting = int(sum(st.is_result(v, q) for v, q in zip(group["value"], group["qualifier"])))
         met = int((group["status"] == st.MET).sum())
         status_value = st.status(value, None, t.get("target"), ind["direction"])
