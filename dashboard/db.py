@@ -32,10 +32,37 @@ def _observation_lookup_index(conn) -> None:
         "ON observations (period_code, indicator_code, commune_code)"))
 
 
+def _observation_facets(conn) -> None:
+    """Let an indicator carry details beside its headline value (``facet``)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("observations")}
+    if "facet" in columns:
+        return  # created by migration 1 from the current models
+    if conn.dialect.name == "sqlite":
+        # SQLite cannot change a table constraint in place: rebuild the table.
+        from dashboard.models import Observation
+
+        conn.execute(text("ALTER TABLE observations RENAME TO observations_v2"))
+        conn.execute(text("DROP INDEX IF EXISTS ix_obs_period_indicator"))
+        for index in list(Observation.__table__.indexes):
+            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+        Observation.__table__.create(conn)
+        cols = [c for c in Observation.__table__.columns.keys() if c != "facet"]
+        conn.execute(text(f"INSERT INTO observations ({', '.join(cols)}, facet) "
+                          f"SELECT {', '.join(cols)}, '' FROM observations_v2"))
+        conn.execute(text("DROP TABLE observations_v2"))
+        _observation_lookup_index(conn)
+    else:
+        conn.execute(text("ALTER TABLE observations ADD COLUMN facet VARCHAR(80) NOT NULL DEFAULT ''"))
+        conn.execute(text("ALTER TABLE observations DROP CONSTRAINT IF EXISTS uq_observation"))
+        conn.execute(text("ALTER TABLE observations ADD CONSTRAINT uq_observation UNIQUE "
+                          "(commune_code, indicator_code, period_code, origin, report_id, facet)"))
+
+
 # Versioned migrations: (version, description, function). Append, never edit.
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "initial schema", _create_all),
     (2, "index observations by period and indicator", _observation_lookup_index),
+    (3, "observation details (facet) beside the headline value", _observation_facets),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

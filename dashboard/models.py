@@ -114,12 +114,14 @@ class Observation(Base):
 
     ``origin`` is ``report`` (extracted), ``manual`` (entered by staff) or ``demo``
     (generated sample data). An extracted value that fits no catalog indicator is
-    kept with ``indicator_code`` empty and ``label`` saying what it counted.
+    kept with ``indicator_code`` empty and ``label`` saying what it counted. Besides its
+    headline value (``facet`` ""), an indicator may carry details a report states
+    (``facet`` "số tiền thu", "người có công"); the dashboards score headlines only.
     """
 
     __tablename__ = "observations"
     __table_args__ = (UniqueConstraint("commune_code", "indicator_code", "period_code", "origin",
-                                       "report_id", name="uq_observation"),)
+                                       "report_id", "facet", name="uq_observation"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), index=True)
     indicator_code: Mapped[str | None] = mapped_column(ForeignKey("indicators.code"), nullable=True)
@@ -135,6 +137,8 @@ class Observation(Base):
     section_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
     label: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # "" for the headline value; otherwise the detail it is ("số tiền thu", "người có công").
+    facet: Mapped[str] = mapped_column(String(80), default="", server_default="")
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(80))

@@ -89,7 +89,8 @@ def best_observations(engine: Engine, period: str, indicator: str | None = None,
         "SELECT o.commune_code, o.indicator_code, o.value, o.qualifier, o.numerator, o.denominator,"
         " o.unit AS obs_unit, o.origin, o.evidence, o.section_number, o.report_id, o.reviewed,"
         " o.updated_at, o.id AS observation_id "
-        "FROM observations o WHERE o.period_code = :period AND o.indicator_code IS NOT NULL")
+        "FROM observations o WHERE o.period_code = :period AND o.indicator_code IS NOT NULL"
+        " AND o.facet = ''")
     params: dict = {"period": period}
     if indicator:
         sql += " AND o.indicator_code = :indicator"

@@ -1,0 +1,45 @@
+"""The hand-off between readers and the rest of ingestion: a report as ordered blocks.
+
+Every reader (Word, PDF, text) turns a file into a :class:`Document`; the outline,
+header detection and extraction only ever see this shape, never the file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Block:
+    """One paragraph, line or table row of a report, in document order.
+
+    ``label`` is a list label the file itself carries (Word's automatic numbering,
+    "1." or "a)"), ``heading_level`` a heading style's level; both are None for plain
+    text. ``cells`` holds a table row's cells, ``header`` the cells of its table's
+    first row. ``hard_wrapped`` says the block is a physical line that may continue
+    on the next one (text and PDF files), so the outline re-joins such lines.
+    """
+
+    text: str
+    label: str | None = None
+    heading_level: int | None = None
+    cells: list[str] | None = None
+    header: list[str] | None = None
+    hard_wrapped: bool = False
+
+
+@dataclass
+class Document:
+    """A report file read into blocks, with what is known about the file."""
+
+    file_name: str
+    file_format: str
+    sha256: str
+    size_bytes: int
+    blocks: list[Block] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole text, one block per line (tables as cells joined by " | ")."""
+        return "\n".join(" | ".join(b.cells) if b.cells else b.text for b in self.blocks)

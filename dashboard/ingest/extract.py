@@ -1,0 +1,300 @@
+"""Indicator values from a report's outline: rules applied sentence by sentence, then merged.
+
+A fact stated several times becomes one observation (the plainest statement wins);
+several different values for one indicator become a headline plus details; numbers
+no rule can place are kept as unmapped candidates for a person to map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashboard import catalog
+from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number, ratio_pattern, value_pattern
+from dashboard.ingest.outline import Section
+from dashboard.ingest.rules import COUNT_NOUNS, QUALIFIER, RULES, Rule
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
+OTHER_VALUE = "số liệu khác trong báo cáo"
+
+
+@dataclass
+class Found:
+    """One extracted value, with the sentence and section it came from."""
+
+    indicator_code: str | None
+    value: float | None
+    qualifier: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    unit: str | None = None
+    evidence: str = ""
+    section_number: str = ""
+    facet: str = ""
+    label: str | None = None
+    order: int = 0
+    fields: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        return {"indicator_code": self.indicator_code, "facet": self.facet, "value": self.value,
+                "qualifier": self.qualifier, "numerator": self.numerator, "denominator": self.denominator,
+                "unit": self.unit, "evidence": self.evidence, "section_number": self.section_number,
+                "label": self.label}
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (a full stop followed by a capital, digit or mark)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _units(section: Section) -> list[str]:
+    """The texts of a section that can carry values: its heading when it is content, its paragraphs."""
+    out = [section.heading] if section.heading_is_text else []
+    for p in section.paragraphs:
+        if p.cells:
+            out.append(_row_sentence(p.cells, p.header))
+        else:
+            out.append(p.text)
+    return out
+
+
+_VALUE_HEADERS = re.compile(r"ket qua|thuc hien|dat duoc|so lieu|gia tri|uoc")
+_TARGET_HEADERS = re.compile(r"ke hoach|muc tieu|chi tieu (?:giao|nam|ke hoach)|^chi tieu$")
+_UNIT_HEADERS = re.compile(r"don vi|dvt")
+_SKIP_HEADERS = re.compile(r"^(?:stt|tt|so tt|ma|ghi chu)$")
+
+
+def _row_sentence(cells: list[str], header: list[str] | None) -> str:
+    """A table row as a sentence the rules can read: "<tên chỉ tiêu>: <kết quả> <đơn vị>".
+
+    Columns are chosen by their header: the number column (STT), target columns (kế hoạch,
+    mục tiêu) and notes are left out, so only the achieved value is read.
+    """
+    header = [fold_aligned(h).strip() for h in (header or [])]
+    if len(header) != len(cells):
+        return " ".join(c for c in cells if c)
+    name = unit = ""
+    values = []
+    for h, c in zip(header, cells):
+        if not c or _SKIP_HEADERS.match(h):
+            continue
+        if _UNIT_HEADERS.search(h):
+            unit = c
+        elif _VALUE_HEADERS.search(h):
+            values.append(c)
+        elif _TARGET_HEADERS.search(h):
+            continue
+        elif len(c) > len(name):
+            name = c
+    value = values[0] if values else ""
+    if unit in ("%", "tỷ lệ %", "Tỷ lệ (%)", "(%)") and value and not value.endswith("%"):
+        return f"{name}: đạt {value}%"
+    return f"{name}: đạt {value} {unit}".strip()
+
+
+def _heading_chain(sections: list[Section], index: int) -> str:
+    parts, i = [], index
+    while i is not None:
+        parts.append(sections[i].heading)
+        i = sections[i].parent
+    return fold_aligned(" / ".join(parts))
+
+
+def _qualifier(q: str | None, clause_before: str) -> str | None:
+    if q:
+        return QUALIFIERS.get(q.strip())
+    if re.search(r"du kien|se trien khai|ke hoach dat", clause_before):
+        return "dự kiến"
+    return None
+
+
+def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: str, unit: str | None,
+           paragraph_folded: str, offset: int) -> list[Found]:
+    if rule.context_pattern and not (rule.context_pattern.search(folded) or rule.context_pattern.search(context)):
+        return []
+    out = []
+    if rule.func is not None:
+        for hit in rule.func(folded):
+            out.append(Found(rule.code, hit["value"], unit=unit, evidence=text, section_number=path,
+                             order=order + hit["start"], fields={"value"}))
+        return out
+    for m in rule.pattern.finditer(folded):
+        groups = m.groupdict()
+        found = Found(rule.code, None, unit=rule.unit or unit, evidence=text, section_number=path,
+                      facet=rule.facet, order=order + m.start())
+        clause = folded[max(0, folded.rfind(";", 0, m.start()) + 1):m.start() + (m.end() - m.start())]
+        if rule.mention:
+            found.qualifier = "dự kiến" if "du kien" in clause else None
+            out.append(found)
+            continue
+        if groups.get("v") is not None:
+            number = parse_number(groups["v"])
+            if groups.get("mult"):
+                number *= 1_000_000 if groups["mult"].startswith("trieu") else 1_000_000_000
+            setattr(found, rule.fills, number)
+            found.fields.add(rule.fills)
+            found.qualifier = _qualifier(groups.get("q"), folded[max(0, m.start() - 60):m.start()])
+        elif rule.constant is not None:
+            found.value = rule.constant
+            found.fields.add("value")
+        if groups.get("d") is not None and groups.get("n") is not None and "{R}" in rule.template:
+            found.numerator, found.denominator = parse_number(groups["n"]), parse_number(groups["d"])
+            found.fields |= {"numerator", "denominator"}
+        elif groups.get("n") is not None and rule.count_field:
+            setattr(found, rule.count_field, parse_number(groups["n"]))
+            found.fields.add(rule.count_field)
+        if rule.facet == "*":
+            before = paragraph_folded[:offset + m.start()]
+            best = max(((max((x.start() for x in re.finditer(p, before)), default=-1), label)
+                        for p, label in rule.facet_from), default=(-1, ""))
+            found.facet = best[1] if best[0] >= 0 else "nhóm khác"
+        if not found.fields:
+            continue
+        out.append(found)
+    return out
+
+
+_CANDIDATES = [
+    re.compile(ratio_pattern()),
+    re.compile(QUALIFIER + value_pattern("v") + r"\s*%"),
+    re.compile(QUALIFIER + value_pattern("v") + r" (?P<mult>trieu |ty )?(?:dong|d)\b"),
+    re.compile(QUALIFIER + value_pattern("v") + rf" (?P<noun>{COUNT_NOUNS})\b"),
+]
+
+
+def _candidates(folded: str, text: str, order: int, path: str) -> list[Found]:
+    """Numbers that look like values (a rate, a ratio, an amount, a count of something)
+    in a sentence no rule placed: kept for review with a few words of context as label."""
+    out, taken = [], set()
+    for pattern in _CANDIDATES:
+        for m in pattern.finditer(folded):
+            if any(i in taken for i in range(m.start(), m.end())):
+                continue
+            taken.update(range(m.start(), m.end()))
+            g = m.groupdict()
+            found = Found(None, None, evidence=text, section_number=path, order=order + m.start())
+            if g.get("d") is not None:
+                found.numerator, found.denominator = parse_number(g["n"]), parse_number(g["d"])
+                found.value = round(100 * found.numerator / found.denominator, 1) if found.denominator else None
+                found.unit = "%"
+            else:
+                found.value = parse_number(g["v"])
+                if g.get("mult"):
+                    found.value *= 1_000_000 if g["mult"].startswith("trieu") else 1_000_000_000
+                found.qualifier = _qualifier(g.get("q"), "")
+                found.unit = ("%" if "%" in folded[m.start():m.end()] else "đ" if "dong" in folded[m.start():m.end()]
+                              else text[m.start("noun"):m.end("noun")] if g.get("noun") else None)
+            start = max(0, m.start() - 60)
+            end = min(len(text), m.end() + 50)
+            found.label = ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+            out.append(found)
+    return out
+
+
+def extract(sections: list[Section]) -> list[Found]:
+    """Every value of the report: merged observations first (catalog order), then candidates."""
+    specs = {s.code: s for s in catalog.indicators()}
+    raw: list[Found] = []
+    candidates: list[Found] = []
+    order = 0
+    for index, section in enumerate(sections):
+        if section.heading == "Phần kết":
+            continue  # the closing formula restates the title, never a value
+        context = _heading_chain(sections, index)
+        path = section.path
+        for unit_text in _units(section):
+            paragraph_folded = masked(fold_aligned(unit_text))
+            offset = 0
+            for sentence in sentences(unit_text):
+                offset = unit_text.find(sentence, offset)
+                folded = paragraph_folded[offset:offset + len(sentence)]
+                hits = []
+                for rule in RULES:
+                    spec = specs.get(rule.code)
+                    hits += _apply(rule, folded, sentence, context, order, path, spec.unit if spec else None,
+                                   paragraph_folded, offset)
+                raw += hits
+                if not hits:
+                    candidates += _candidates(folded, sentence, order, path)
+                order += 10_000
+                offset += len(sentence)
+    return merge(raw, specs) + _dedupe_candidates(candidates)
+
+
+def _dedupe_candidates(found: list[Found]) -> list[Found]:
+    seen, out = set(), []
+    for f in found:
+        key = (f.value, f.numerator, f.denominator, f.evidence)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _plainest(group: list[Found]) -> Found:
+    """Of several statements of one value, the one without a qualifier (else the first)."""
+    return next((f for f in group if f.qualifier is None), group[0])
+
+
+def merge(raw: list[Found], specs: dict) -> list[Found]:
+    """Merge the hits of each (indicator, facet) into one observation."""
+    out: list[Found] = []
+    codes = [c for c in specs if any(f.indicator_code == c for f in raw)]
+    for code in codes:
+        hits = sorted((f for f in raw if f.indicator_code == code), key=lambda f: f.order)
+        valued = [f for f in hits if f.fields]
+        mentions = [f for f in hits if not f.fields]
+        facets = list(dict.fromkeys(f.facet for f in valued))
+        merged: list[Found] = []
+        for facet in facets:
+            merged += _merge_facet(code, facet, [f for f in valued if f.facet == facet], specs[code])
+        if not any(f.facet == "" for f in merged):
+            parts = [f for f in merged if f.numerator is not None and f.denominator is not None
+                     and f.unit == specs[code].unit]
+            if parts and specs[code].is_ratio:
+                num, den = sum(p.numerator for p in parts), sum(p.denominator for p in parts)
+                merged.insert(0, Found(code, round(100 * num / den, 1) if den else None, None, num, den,
+                                       specs[code].unit, parts[0].evidence, parts[0].section_number,
+                                       order=parts[0].order))
+            elif mentions:
+                m = mentions[0]
+                merged.insert(0, Found(code, None, m.qualifier, unit=specs[code].unit, evidence=m.evidence,
+                                       section_number=m.section_number, order=m.order))
+        out += merged
+    return out
+
+
+def _merge_facet(code: str, facet: str, hits: list[Found], spec) -> list[Found]:
+    unit = hits[0].unit or spec.unit
+    by_value: dict[float | None, list[Found]] = {}
+    for f in hits:
+        by_value.setdefault(f.value, []).append(f)
+    valued = [v for v in by_value if v is not None]
+    if not valued:
+        head = _plainest(hits)
+        result = Found(code, None, head.qualifier, unit=unit, evidence=head.evidence,
+                       section_number=head.section_number, facet=facet, order=head.order)
+        others: list[float] = []
+    else:
+        # Several different values: the largest count is the headline (a campaign's total
+        # rather than one event), the first stated rate otherwise; the rest stay as details.
+        chosen = max(valued) if spec.rollup == "sum" and spec.unit != "%" else valued[0]
+        head = _plainest(by_value[chosen])
+        result = Found(code, chosen, head.qualifier, unit=unit, evidence=head.evidence,
+                       section_number=head.section_number, facet=facet, order=head.order)
+        others = [v for v in valued if v != chosen]
+    for f in hits:  # numerator / denominator may come from other sentences (label + number lines)
+        if result.numerator is None and f.numerator is not None:
+            result.numerator = f.numerator
+        if result.denominator is None and f.denominator is not None:
+            result.denominator = f.denominator
+    if result.value is None and result.numerator is not None and result.denominator:
+        result.value = round(100 * result.numerator / result.denominator, 1)
+    out = [result]
+    for k, v in enumerate(others, start=1):
+        f = _plainest(by_value[v])
+        label = OTHER_VALUE if len(others) == 1 else f"{OTHER_VALUE} {k}"
+        out.append(Found(code, v, f.qualifier, f.numerator, f.denominator, unit, f.evidence, f.section_number,
+                         facet=(f"{facet} · " if facet else "") + label, order=f.order))
+    return out

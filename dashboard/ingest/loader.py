@@ -1,0 +1,195 @@
+"""Parse a report (no database) and load it (one transaction per file).
+
+Importing the same bytes twice changes nothing. A new version of a commune's report for
+the same period replaces the old extraction, except values a person has reviewed,
+which stay and are reported; values entered by hand are never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from dashboard import periods, register
+from dashboard.db import audit, session_scope
+from dashboard.errors import DashboardError, MissingMetadata, ReportError
+from dashboard.ingest import extract, header, outline
+from dashboard.ingest.document import Document
+from dashboard.models import Observation, Report, Section
+
+log = logging.getLogger(__name__)
+IMPORTER = "nhập báo cáo"
+
+
+@dataclass
+class ParsedReport:
+    """Everything read from one report, before anything is stored."""
+
+    document: Document
+    commune: register.Commune
+    period: str
+    sections: list[outline.Section]
+    found: list[extract.Found]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def observations(self) -> list[extract.Found]:
+        return [f for f in self.found if f.indicator_code]
+
+    @property
+    def candidates(self) -> list[extract.Found]:
+        return [f for f in self.found if not f.indicator_code]
+
+
+def parse(document: Document, commune: str | None = None, period: str | None = None) -> ParsedReport:
+    """Outline, header and values of a read document.
+
+    ``commune`` (code or name) and ``period`` override what the text says; when the text
+    does not say and no override is given, :class:`MissingMetadata` asks for it.
+    """
+    paras = outline.paragraphs(document)
+    notes = []
+    detected = header.detect_commune(paras)
+    if commune:
+        chosen = register.match(commune)
+        if detected and detected.code != chosen.code:
+            notes.append(f"Văn bản ghi {detected.name} ({detected.code}); dùng {chosen.name} ({chosen.code}) theo chỉ định.")
+    elif detected:
+        chosen = detected
+    else:
+        raise MissingMetadata(document.file_name, "không xác định được xã/phường/đặc khu gửi báo cáo; "
+                                                  "hãy chọn xã (trên dòng lệnh: --commune MÃ_XÃ).")
+    found_period = header.detect_period(paras)
+    if period:
+        code = periods.parse(period).code
+        if found_period and found_period != code:
+            notes.append(f"Văn bản ghi kỳ {found_period}; dùng kỳ {code} theo chỉ định.")
+    elif found_period:
+        code = found_period
+    else:
+        raise MissingMetadata(document.file_name, "không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»); "
+                                                  "hãy chọn kỳ (trên dòng lệnh: --period 9T/2025).")
+    sections = outline.outline(paras)
+    return ParsedReport(document, chosen, code, sections, extract.extract(sections), notes)
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file: ``imported``, ``replaced``, ``unchanged`` or ``dry-run``."""
+
+    parsed: ParsedReport
+    status: str
+    report_id: int | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        p = self.parsed
+        return {
+            "file": p.document.file_name, "sha256": p.document.sha256, "status": self.status,
+            "format": p.document.file_format, "encoding": p.document.encoding,
+            "commune_code": p.commune.code, "commune_name": p.commune.name, "period": p.period,
+            "section_count": len(p.sections),
+            "observations": [f.as_dict() for f in p.observations],
+            "candidates": [f.as_dict() for f in p.candidates],
+            "messages": p.notes + self.messages,
+        }
+
+
+def _row(found: extract.Found, report: Report, now: datetime, actor: str) -> Observation:
+    return Observation(
+        commune_code=report.commune_code, indicator_code=found.indicator_code, period_code=report.period_code,
+        value=found.value, qualifier=found.qualifier, numerator=found.numerator, denominator=found.denominator,
+        unit=found.unit, origin="report", report_id=report.id, section_number=found.section_number,
+        evidence=found.evidence, label=found.label, facet=found.facet, reviewed=False, updated_at=now,
+        updated_by=actor)
+
+
+def _store_sections(session: Session, report: Report, sections: list[outline.Section]) -> None:
+    ids: list[int] = []
+    for position, s in enumerate(sections):
+        row = Section(report_id=report.id, parent_id=ids[s.parent] if s.parent is not None else None,
+                      position=position, level=s.level, number=(s.path or s.number)[:20], heading=s.heading,
+                      body=s.body)
+        session.add(row)
+        session.flush()
+        ids.append(row.id)
+
+
+def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> ImportResult:
+    """Write one parsed report in the caller's transaction (see module doc for the rules)."""
+    doc = parsed.document
+    same = session.scalar(select(Report).where(Report.sha256 == doc.sha256))
+    if same is not None:
+        return ImportResult(parsed, "unchanged", same.id, [
+            f"Tệp này đã được nhập lúc {same.imported_at:%d/%m/%Y %H:%M} ({same.commune_code}, kỳ {same.period_code}); "
+            "không thay đổi gì."])
+    periods.ensure(session, parsed.period)
+    now = datetime.now()
+    messages: list[str] = []
+    kept: dict[tuple[str | None, str], Observation] = {}
+    older = session.scalars(select(Report).where(Report.commune_code == parsed.commune.code,
+                                                 Report.period_code == parsed.period)).all()
+    for old in older:
+        for obs in session.scalars(select(Observation).where(Observation.report_id == old.id)).all():
+            if obs.reviewed and obs.indicator_code:
+                kept[(obs.indicator_code, obs.facet)] = obs
+            else:
+                session.delete(obs)
+    report = Report(file_name=doc.file_name, sha256=doc.sha256, commune_code=parsed.commune.code,
+                    period_code=parsed.period, file_format=doc.file_format, size_bytes=doc.size_bytes,
+                    text=doc.text, imported_at=now, imported_by=actor)
+    session.add(report)
+    session.flush()
+    for old in older:
+        session.execute(delete(Section).where(Section.report_id == old.id))
+        session.flush()
+        for obs in kept.values():
+            if obs.report_id == old.id:
+                obs.report_id = report.id
+        session.delete(old)
+        messages.append(f"Thay thế báo cáo cũ «{old.file_name}» (nhập {old.imported_at:%d/%m/%Y %H:%M}).")
+    session.flush()
+    _store_sections(session, report, parsed.sections)
+    for found in parsed.found:
+        key = (found.indicator_code, found.facet)
+        if found.indicator_code and key in kept:
+            old_value = kept[key].value
+            if old_value != found.value:
+                messages.append(f"Giữ giá trị đã duyệt của {found.indicator_code}"
+                                f"{' (' + found.facet + ')' if found.facet else ''}: {old_value} "
+                                f"(báo cáo mới ghi {found.value}).")
+            continue
+        session.add(_row(found, report, now, actor))
+    session.flush()
+    audit(session, actor, "replace" if older else "import", "report", report.id, None, {
+        "file": doc.file_name, "sha256": doc.sha256, "commune": parsed.commune.code, "period": parsed.period,
+        "sections": len(parsed.sections), "observations": len(parsed.observations),
+        "candidates": len(parsed.candidates)})
+    return ImportResult(parsed, "replaced" if older else "imported", report.id, messages)
+
+
+def ingest(engine: Engine, document: Document, commune: str | None = None, period: str | None = None,
+           dry_run: bool = False, actor: str = IMPORTER) -> ImportResult:
+    """Parse and load one document in its own transaction; with ``dry_run`` roll it back.
+
+    Any failure leaves the database exactly as it was and raises a
+    :class:`~dashboard.errors.DashboardError`.
+    """
+    parsed = parse(document, commune, period)
+    try:
+        with session_scope(engine) as session:
+            result = load(session, parsed, actor)
+            if dry_run:
+                session.rollback()
+                result.status = "dry-run" if result.status != "unchanged" else "unchanged"
+    except DashboardError:
+        raise
+    except Exception as exc:  # a database error must not read as a traceback to staff
+        log.exception("import failed")
+        raise ReportError(document.file_name, f"không ghi được vào cơ sở dữ liệu ({type(exc).__name__}); "
+                                              "không có gì thay đổi.") from exc
+    return result

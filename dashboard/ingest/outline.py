@@ -1,0 +1,228 @@
+"""From blocks to paragraphs to the report's outline tree.
+
+Text and PDF files are hard-wrapped (Sơn Mai's report breaks lines mid-sentence and
+even mid-document-number), so physical lines are first re-joined into paragraphs.
+Paragraphs that start with a marker (``I.``, ``2.``, ``2.1.``, ``a)``, ``-``, ``+``)
+or carry Word numbering or a heading style open a section; the rest is body text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from dashboard.ingest.document import Block, Document
+from dashboard.text import fold
+
+_ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X)"
+MARKERS: list[tuple[str, re.Pattern]] = [  # (kind, pattern); order matters
+    ("roman", re.compile(rf"^(?P<n>{_ROMAN})[.)/]\s*(?=\S)")),
+    ("dotted", re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")),
+    ("number", re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?=\D)")),
+    ("letter", re.compile(r"^(?P<n>[a-zđ])\)\s*(?=\S)")),
+    ("dash", re.compile(r"^(?P<n>[-–—•*])\s*(?=\S)")),
+    ("plus", re.compile(r"^(?P<n>\+)\s*(?=\S)")),
+]
+_TERMINAL = re.compile(r"[.;!?…]$|\.\.\.$|/\.$")
+_CONNECTORS = set(
+    "của và về các cho với trong được là để đến từ theo tại ngày số năm tháng có những một đã "
+    "đang sẽ như khi thì mà nhằm bằng do vào trên dưới hoặc hay cùng gồm tỉnh xã huyện ban".split())
+_CLOSING = re.compile(r"^(?:trên đây là|nơi nhận\b)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _name_bigrams() -> frozenset[str]:
+    """Two-word place names ("quang ngai", "son mai") a line break may split."""
+    from dashboard import register
+
+    out = {"quang ngai", "kon tum", "viet nam", "ly son"}
+    for c in register.communes():
+        words = fold(c.short_name).split()
+        out.update(" ".join(words[i:i + 2]) for i in range(len(words) - 1))
+    return frozenset(out)
+
+
+def marker_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, number, rest) when ``text`` starts with an outline marker, else None."""
+    for kind, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            return kind, m.group("n"), text[m.end():].strip()
+    return None
+
+
+def _width(lines: list[str]) -> int:
+    lengths = sorted(len(x) for x in lines if x)
+    if not lengths:
+        return 80
+    return max(40, lengths[int(len(lengths) * 0.8)])
+
+
+def _continues(prev: str, nxt: str, width: int) -> bool:
+    """Whether the physical line ``nxt`` continues the paragraph whose last line is ``prev``."""
+    if not prev or not nxt or _TERMINAL.search(prev) or marker_of(nxt):
+        return False
+    if _CLOSING.match(nxt):
+        return False
+    last, first = prev.split()[-1], nxt.split()[0]
+    if prev.endswith(":"):  # "… đăng ký tài khoản:" + "336/336 đối tượng" continues; a heading does not
+        return first[0].islower() or first[0].isdigit()
+    if prev.endswith(("-", "/", ",", "(", "“", '"')) or first[0].islower() or first[0] in ",;)":
+        return True
+    if last.lower() in _CONNECTORS and len(prev) >= 0.6 * width:  # not "2. Chính quyền số"
+        return True
+    if f"{fold(last)} {fold(first)}" in _name_bigrams():
+        return True
+    return len(prev) >= 0.85 * width
+
+
+def _join(prev: str, nxt: str) -> str:
+    # "327/QĐ-" + "UBND": a break inside a document number or word keeps no space.
+    if re.search(r"\w[-/]$", prev) and not prev.endswith(" -"):
+        return prev + nxt
+    return f"{prev} {nxt}"
+
+
+@dataclass
+class Paragraph:
+    """A logical paragraph with the list label or heading level the file gave it."""
+
+    text: str
+    label: str | None = None
+    heading_level: int | None = None
+    cells: list[str] | None = None
+    header: list[str] | None = None
+
+
+def paragraphs(doc: Document) -> list[Paragraph]:
+    """Re-join hard-wrapped lines; Word paragraphs and table rows pass through."""
+    out: list[Paragraph] = []
+    wrapped = [b for b in doc.blocks if b.hard_wrapped]
+    nonempty = [b.text for b in wrapped if b.text.strip()]
+    width = _width(nonempty)
+    # Blank lines mark paragraphs only where they are not between (almost) every line.
+    blanks_between = sum(1 for a, b in zip(doc.blocks, doc.blocks[1:]) if a.text.strip() and not b.text.strip())
+    blank_breaks = blanks_between < 0.5 * max(1, len(nonempty))
+    pending: str | None = None
+    last_line = ""
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None and pending.strip():
+            out.append(Paragraph(re.sub(r"\s+", " ", pending).strip()))
+        pending = None
+
+    for block in doc.blocks:
+        if not block.hard_wrapped:
+            flush()
+            if block.text.strip() or block.label:
+                out.append(Paragraph(re.sub(r"\s+", " ", block.text).strip(), block.label,
+                                     block.heading_level, block.cells, block.header))
+            continue
+        line = re.sub(r"\s+", " ", block.text).strip()
+        if not line:
+            if blank_breaks:
+                flush()
+            continue
+        if pending is not None and _continues(last_line, line, width):
+            pending = _join(pending, line)
+        else:
+            flush()
+            pending = line
+        last_line = line
+    flush()
+    return out
+
+
+@dataclass
+class Section:
+    """One node of the outline. ``path`` names it for evidence ("II.2.1", "I.2.a")."""
+
+    number: str
+    level: int
+    heading: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    parent: int | None = None
+    path: str = ""
+    heading_is_text: bool = False  # the heading paragraph is itself content ("1. Triển khai ... .")
+
+    @property
+    def body(self) -> str:
+        return "\n".join(" | ".join(c for c in p.cells if c) if p.cells else p.text for p in self.paragraphs)
+
+
+TABLE_HEADING = "Bảng số liệu"
+_LEVEL = {"roman": 1, "number": 2, "dotted": 3, "letter": 4, "dash": 5, "plus": 6}
+
+
+def _split_heading(kind: str, rest: str) -> tuple[str, list[str], bool]:
+    """(heading, body paragraphs, heading_is_text) of a marker paragraph."""
+    if kind in ("dash", "plus"):
+        return "", [rest], False
+    if len(rest) <= 160:
+        return rest, [], rest.endswith((".", ";")) or len(rest) > 100
+    colon = rest.find(":")
+    if 0 < colon <= 120:
+        return rest[:colon].strip(), [rest[colon + 1:].strip()], False
+    words = rest.split()
+    return " ".join(words[:12]) + " …", [rest], False
+
+
+def outline(paras: list[Paragraph]) -> list[Section]:
+    """Build the outline tree, in document order, from paragraphs."""
+    sections: list[Section] = [Section("", 1, "Mở đầu")]
+    stack: list[int] = []  # indexes of open numbered/bullet sections
+    closing = False
+    for p in paras:
+        if not closing and _CLOSING.match(p.text):
+            closing = True
+            sections.append(Section("", 1, "Phần kết"))
+            stack = []
+        if closing:
+            sections[-1].paragraphs.append(p)
+            continue
+        if p.cells is not None:
+            if sections[-1].heading != TABLE_HEADING:
+                parent = next((i for i in reversed(stack) if sections[i].level <= 2), None)
+                sections.append(Section("", 3 if parent is not None else 1, TABLE_HEADING, parent=parent))
+                stack = ([i for i in stack if i == parent or sections[i].level < sections[-1].level]
+                         + [len(sections) - 1])
+            sections[-1].paragraphs.append(p)
+            continue
+        text = f"{p.label} {p.text}".strip() if p.label and p.label != "-" else p.text
+        found = marker_of(text)
+        if p.label == "-" and found is None:
+            found = ("dash", "-", p.text)
+        if found is None and p.heading_level:
+            found = ("heading", "", p.text)
+        if found is None:
+            sections[stack[-1] if stack else 0].paragraphs.append(p)
+            continue
+        kind, number, rest = found
+        level = _LEVEL.get(kind) or min(p.heading_level or 1, 3)
+        if kind == "heading" and re.match(r"^(?:phụ lục|phu luc)", fold(rest)):
+            level = 1
+        while stack and sections[stack[-1]].level >= level:
+            stack.pop()
+        heading, body, is_text = _split_heading(kind, rest)
+        parent = stack[-1] if stack else None
+        sections.append(Section(number, level, heading, [Paragraph(b) for b in body], parent,
+                                heading_is_text=is_text))
+        stack.append(len(sections) - 1)
+    if not sections[0].paragraphs:  # nothing before the first heading
+        sections = sections[1:]
+        for s in sections:
+            s.parent = s.parent - 1 if s.parent is not None else None
+    _paths(sections)
+    return sections
+
+
+def _paths(sections: list[Section]) -> None:
+    for s in sections:
+        own = s.number.rstrip(".)/") if s.number not in ("-", "–", "—", "•", "*", "+") else ""
+        parent = sections[s.parent] if s.parent is not None else None
+        base = parent.path if parent else ""
+        if own and base and own.startswith(base.split(".")[-1] + "."):
+            base = ".".join(base.split(".")[:-1])
+        s.path = ".".join(x for x in (base, own) if x)[:20]
