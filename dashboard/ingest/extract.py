@@ -60,7 +60,7 @@ def _units(section: Section) -> list[str]:
 
 
 _VALUE_HEADERS = re.compile(r"ket qua|thuc hien|dat duoc|so lieu|gia tri|uoc")
-_TARGET_HEADERS = re.compile(r"ke hoach|muc tieu|chi tieu (?:giao|nam|ke hoach)|^chi tieu$")
+_TARGET_HEADERS = re.compile(r"ke hoach|muc tieu|chi tieu (?:giao|nam|ke hoach)")
 _UNIT_HEADERS = re.compile(r"don vi|dvt")
 _SKIP_HEADERS = re.compile(r"^(?:stt|tt|so tt|ma|ghi chu)$")
 
@@ -203,6 +203,8 @@ def extract(sections: list[Section]) -> list[Found]:
             continue  # the closing formula restates the title, never a value
         context = _heading_chain(sections, index)
         path = section.path
+        table_rows = {_row_sentence(p.cells, p.header): " | ".join(c for c in p.cells if c)
+                      for p in section.paragraphs if p.cells}
         for unit_text in _units(section):
             paragraph_folded = masked(fold_aligned(unit_text))
             offset = 0
@@ -214,12 +216,41 @@ def extract(sections: list[Section]) -> list[Found]:
                     spec = specs.get(rule.code)
                     hits += _apply(rule, folded, sentence, context, order, path, spec.unit if spec else None,
                                    paragraph_folded, offset)
+                if not hits and unit_text in table_rows:
+                    hits = _by_name(sentence, specs, order, path)
+                new_candidates = [] if hits else _candidates(folded, sentence, order, path)
+                if unit_text in table_rows:  # evidence is the row as the table shows it
+                    for f in hits + new_candidates:
+                        f.evidence = table_rows[unit_text]
                 raw += hits
-                if not hits:
-                    candidates += _candidates(folded, sentence, order, path)
+                candidates += new_candidates
                 order += 10_000
                 offset += len(sentence)
     return merge(raw, specs) + _dedupe_candidates(candidates)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold_aligned(text)) if len(w) > 1 or w.isdigit()}
+
+
+def _by_name(sentence: str, specs: dict, order: int, path: str) -> list[Found]:
+    """A table row "<name>: đạt <value> <unit>" whose name is (nearly) a catalog indicator's name."""
+    name, _, rest = sentence.partition(":")
+    words = _words(name)
+    if not words:
+        return []
+    best, score = None, 0.0
+    for spec in specs.values():
+        target = _words(spec.name_vi)
+        overlap = len(words & target) / len(words | target)
+        if overlap > score:
+            best, score = spec, overlap
+    m = re.search(QUALIFIER + value_pattern("v"), masked(fold_aligned(rest)))
+    if best is None or score < 0.5 or m is None:
+        return []
+    value = parse_number(m.group("v"))
+    return [Found(best.code, value, _qualifier(m.group("q"), ""), unit=best.unit, evidence=sentence,
+                  section_number=path, order=order + len(name), fields={"value"})]
 
 
 def _dedupe_candidates(found: list[Found]) -> list[Found]:

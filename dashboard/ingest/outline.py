@@ -221,6 +221,10 @@ def outline(paras: list[Paragraph]) -> list[Section]:
 def _paths(sections: list[Section]) -> None:
     for s in sections:
         own = s.number.rstrip(".)/") if s.number not in ("-", "–", "—", "•", "*", "+") else ""
+        if not own and s.heading == TABLE_HEADING:
+            own = "Bảng"
+        elif not own and s.level == 1 and fold(s.heading).startswith("phu luc"):
+            own = "Phụ lục"
         parent = sections[s.parent] if s.parent is not None else None
         base = parent.path if parent else ""
         if own and base and own.startswith(base.split(".")[-1] + "."):

@@ -167,6 +167,7 @@ def read_docx(data: bytes, file_name: str) -> Document:
                     doc.blocks.append(Block(" | ".join(c for c in row if c), cells=row, header=header))
                 if len(rows) == 1:
                     doc.blocks.append(Block(" | ".join(c for c in rows[0] if c)))
+        _mark_wrapped(doc.blocks)
     except ReportError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -177,6 +178,17 @@ def read_docx(data: bytes, file_name: str) -> Document:
             raise ReportError(file_name, "tệp Word bị hỏng (nội dung XML không hợp lệ).") from exc
         raise
     return doc
+
+
+def _mark_wrapped(blocks: list[Block]) -> None:
+    """A Word file made from a PDF or pasted text keeps one paragraph per printed line; when
+    many paragraphs run on into a lower-case next one, treat them as hard-wrapped lines."""
+    plain = [b for b in blocks if b.cells is None and b.label is None and b.heading_level is None and b.text]
+    runs_on = sum(1 for a, b in zip(plain, plain[1:])
+                  if not a.text.endswith((".", ";", ":", "!", "?")) and b.text[:1].islower())
+    if len(plain) >= 10 and runs_on >= 0.15 * len(plain):
+        for b in plain:
+            b.hard_wrapped = True
 
 
 def _unique_cells(row) -> list:

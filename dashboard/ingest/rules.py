@@ -93,7 +93,8 @@ RULES: list[Rule] = [
     Rule("GOV_EDOC_RATE", r"ty le (?:xu ly )?van ban{_}(?:dat )?{Q}{V}{%}", context="moi truong mang|dien tu"),
     Rule("GOV_IOFFICE_ACCOUNTS", r"cung cap {Q}{V}{%} tai khoan", context="ioffice|quan ly van ban"),
     Rule("GOV_DIGITAL_SIGNATURE", r"chu ky so[^.;%]{0,25}?{Q}{V}{%} van ban"),
-    Rule("GOV_DIGITAL_SIGNATURE", r"ty le{_}dat (?:ty le )?{Q}{V}{%}", context="chu ky so"),
+    Rule("GOV_DIGITAL_SIGNATURE", r"ty le(?![^.;%]*(?:moi truong mang|truc tuyen|so hoa)){_}dat (?:ty le )?{Q}{V}{%}",
+         context="chu ky so"),
     Rule("GOV_DIGITAL_SIGNATURE", r"cap moi {V} (?:thiet bi|usb|token|chung thu)", context="chu ky so",
          facet="thiết bị ký số cấp mới", unit="thiết bị"),
     Rule("GOV_DIGITAL_SIGNATURE", r"cho {V} co quan, don vi", context="chu ky so",
@@ -112,6 +113,8 @@ RULES: list[Rule] = [
          facet="tin, bài", unit="tin, bài"),
     Rule("GOV_TTHC_ONLINE_SHARE", r"{Q}{V}{%} (?:so )?(?:thu tuc hanh chinh|tthc){_}truc tuyen"),
     Rule("GOV_DOSSIER_ONLINE_RATE", r"{R} ho so{_}truc tuyen(?:{_}dat ty le:? {Q}{V}{%})?"),
+    Rule("GOV_DOSSIER_ONLINE_RATE", r"ho so (?:thu tuc hanh chinh |tthc )?(?:duoc )?(?:nop |tiep nhan |thuc hien )?"
+         r"(?:qua mang |truc tuyen){_}dat (?:ty le:? )?{Q}{V}{%}"),
     Rule("GOV_SATISFACTION", r"hai long{_}:?\s*(?:{V}\s+)?dat (?:ty le:? )?{Q}{V2}{%}"),
     Rule("GOV_FEEDBACK_RESOLVED", r"phan anh,? kien nghi duoc giai quyet:?\s*(?:{V}\s+)?dat (?:ty le:? )?{Q}{V2}{%}"),
     Rule("GOV_RESULT_DIGITIZATION", r"tong so ho so{_}tiep nhan:?\s*{V}", fills="denominator"),
@@ -137,10 +140,13 @@ RULES: list[Rule] = [
     Rule("SOC_ADULT_DIGITAL_SERVICES", r"{Q}{V}{%} dan so truong thanh{_}tiep can dich vu so"),
     Rule("SOC_APP_ADOPTION", r"(?:c-quangngai|vneid|so suc khoe dien tu)[^.;%]*?cai dat{_}{Q}{V}{%}"),
     Rule("SOC_APP_ADOPTION", r"cai dat[^.;%]*?(?:{Q}{V}{%})[^.;]*?(?:c-quangngai|vneid)"),
+    Rule("SOC_APP_ADOPTION", r"{Q}{V}{%}[^.;]*?cai dat[^.;]*?(?:c-quangngai|vneid|so suc khoe)"),
     Rule("SOC_APP_ADOPTION", r"cai dat[^.]*?(?:c-quangngai|vneid)", mention=True),
     # --- STI khoa học, công nghệ, đổi mới sáng tạo
     Rule("STI_BUDGET", r"(?:bo tri|kinh phi|phan bo|chi){_}{V} (?P<mult>trieu |ty )?(?:dong|d\b){_}"
          r"(?:khoa hoc|doi moi sang tao|kh&cn|khcn)", unit="đ"),
+    Rule("STI_BUDGET", r"kinh phi[^.;]*?(?:khoa hoc|doi moi sang tao|kh&cn|khcn)[^.;]*?{Q}{V} (?P<mult>trieu |ty )?"
+         r"(?:dong|d\b)", unit="đ"),
 ]
 
 _TEAM = re.compile(r"(?:(?<![\w#.,])(?P<n>\d+) )?to cong nghe so cong dong")
