@@ -1,0 +1,134 @@
+"""Staff review of imported reports: accept or correct extracted values, map unmapped
+candidates to an indicator, enter values by hand. Every change is audited with the
+row before and after, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import catalog, periods, register
+from dashboard.db import audit, session_scope
+from dashboard.errors import DashboardError
+from dashboard.models import Observation
+
+QUALIFIERS = ("", "trên", "gần", "hơn", "khoảng", "dự kiến")
+_FIELDS = ("indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit", "reviewed",
+           "origin", "commune_code", "period_code", "report_id", "evidence", "label")
+
+
+class ReviewError(DashboardError):
+    "A review action cannot be applied (unknown value, conflicting mapping)."
+
+
+def _snapshot(obs: Observation) -> dict:
+    return {f: getattr(obs, f) for f in _FIELDS}
+
+
+def reports(engine: Engine) -> pd.DataFrame:
+    """Imported reports, newest first, with their commune's name and value counts."""
+    sql = text(
+        "SELECT r.id, r.file_name, r.commune_code, c.name AS commune_name, r.period_code, r.file_format,"
+        " r.imported_at, r.imported_by,"
+        " (SELECT COUNT(*) FROM observations o WHERE o.report_id = r.id AND o.indicator_code IS NOT NULL) AS mapped,"
+        " (SELECT COUNT(*) FROM observations o WHERE o.report_id = r.id AND o.indicator_code IS NULL) AS unmapped,"
+        " (SELECT COUNT(*) FROM observations o WHERE o.report_id = r.id AND o.reviewed) AS reviewed "
+        "FROM reports r JOIN communes c ON c.code = r.commune_code ORDER BY r.imported_at DESC, r.id DESC")
+    with engine.connect() as conn:
+        return pd.read_sql(sql, conn)
+
+
+def report_values(engine: Engine, report_id: int) -> pd.DataFrame:
+    """A report's extracted values and unmapped candidates, beside their source sentences."""
+    sql = text(
+        "SELECT o.id, o.indicator_code, i.name_vi AS indicator_name, o.facet, o.value, o.qualifier, o.numerator,"
+        " o.denominator, o.unit, o.section_number, o.evidence, o.label, o.reviewed, o.updated_by, o.updated_at "
+        "FROM observations o LEFT JOIN indicators i ON i.code = o.indicator_code "
+        "WHERE o.report_id = :r ORDER BY o.indicator_code IS NULL, i.position, o.facet, o.id")
+    with engine.connect() as conn:
+        return pd.read_sql(sql, conn, params={"r": int(report_id)})
+
+
+def _get(session, obs_id: int) -> Observation:
+    obs = session.get(Observation, int(obs_id))
+    if obs is None:
+        raise ReviewError(f"Không tìm thấy giá trị số {obs_id}; có thể báo cáo vừa được nhập lại.")
+    return obs
+
+
+def accept(engine: Engine, obs_id: int, actor: str) -> None:
+    """Mark an extracted value as checked by a person (a new report version keeps it)."""
+    with session_scope(engine) as session:
+        obs = _get(session, obs_id)
+        before = _snapshot(obs)
+        obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
+        audit(session, actor, "accept", "observation", obs.id, before, _snapshot(obs))
+
+
+def correct(engine: Engine, obs_id: int, actor: str, value: float | None, qualifier: str | None = None,
+            numerator: float | None = None, denominator: float | None = None) -> None:
+    """Replace an extracted value with what a person read; the row becomes reviewed."""
+    if qualifier not in QUALIFIERS and qualifier is not None:
+        raise ReviewError(f"Định tính «{qualifier}» không hợp lệ; dùng: {', '.join(q for q in QUALIFIERS if q)}.")
+    with session_scope(engine) as session:
+        obs = _get(session, obs_id)
+        before = _snapshot(obs)
+        obs.value, obs.qualifier = value, (qualifier or None)
+        obs.numerator, obs.denominator = numerator, denominator
+        obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
+        audit(session, actor, "correct", "observation", obs.id, before, _snapshot(obs))
+
+
+def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: str, facet: str = "") -> None:
+    """Give an unmapped candidate its indicator (as headline, or as a named detail)."""
+    spec = catalog.spec(indicator_code)
+    try:
+        with session_scope(engine) as session:
+            obs = _get(session, obs_id)
+            before = _snapshot(obs)
+            obs.indicator_code, obs.facet = spec.code, facet
+            obs.unit = obs.unit or spec.unit
+            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
+            session.flush()
+            audit(session, actor, "map", "observation", obs.id, before, _snapshot(obs))
+    except IntegrityError as exc:
+        raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó, "
+                          "hoặc gán số liệu này như một chi tiết (đặt tên chi tiết).") from exc
+
+
+def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor: str, value: float | None,
+          qualifier: str | None = None, numerator: float | None = None, denominator: float | None = None,
+          note: str | None = None) -> int:
+    """Enter (or overwrite) a value by hand: origin ``manual``, which wins over reports and demo."""
+    unit = register.match(commune)
+    spec = catalog.spec(indicator_code)
+    if numerator is not None and denominator and value is None:
+        value = round(100 * numerator / denominator, 1)
+    with session_scope(engine) as session:
+        code = periods.ensure(session, period).code
+        obs = session.scalar(select(Observation).where(
+            Observation.commune_code == unit.code, Observation.indicator_code == spec.code,
+            Observation.period_code == code, Observation.origin == "manual", Observation.facet == ""))
+        before = _snapshot(obs) if obs else None
+        if obs is None:
+            obs = Observation(commune_code=unit.code, indicator_code=spec.code, period_code=code, origin="manual",
+                              facet="")
+            session.add(obs)
+        obs.value, obs.qualifier, obs.numerator, obs.denominator = value, qualifier or None, numerator, denominator
+        obs.unit, obs.evidence, obs.reviewed = spec.unit, note or "Nhập tay", True
+        obs.updated_by, obs.updated_at = actor, datetime.now()
+        session.flush()
+        audit(session, actor, "enter" if before is None else "correct", "observation", obs.id, before,
+              _snapshot(obs))
+        return obs.id
+
+
+def audit_trail(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The newest entries of the audit log."""
+    with engine.connect() as conn:
+        return pd.read_sql(text("SELECT at, actor, action, entity, entity_id, before, after FROM audit_log "
+                                "ORDER BY id DESC LIMIT :n"), conn, params={"n": limit})

@@ -1,0 +1,21 @@
+"""Nhập và duyệt báo cáo: upload reports, check each value beside its sentence, enter values by hand."""
+
+from dashboard import ui
+
+
+def body() -> None:
+    ui.page_header("review")
+    actor = ui.actor_name()
+    ui.subheader(ui.t("upload_reports"))
+    ui.report_upload(actor)
+    ui.subheader(ui.t("review_values"))
+    report = ui.report_select()
+    if report is not None:
+        ui.review_table(report, actor)
+    ui.subheader(ui.t("manual_entry"))
+    ui.manual_entry_form(actor)
+    ui.subheader(ui.t("audit_log"))
+    ui.audit_table()
+
+
+ui.run_page(body)

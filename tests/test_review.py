@@ -1,0 +1,110 @@
+"""Staff review: accept, correct, map candidates, enter by hand — each audited with before and after."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from conftest import PROJECT, SEEDS, require
+from dashboard import queries, review
+from dashboard.ingest import ingest, read_path
+from dashboard.review import ReviewError
+
+
+@pytest.fixture
+def imported(empty_engine):
+    result = ingest(empty_engine, read_path(require(SEEDS / "003_536ab469547221f0.txt")))
+    return empty_engine, result.report_id
+
+
+def _audit(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT action, before, after FROM audit_log ORDER BY id")).all()
+
+
+def _row(engine, report_id: int, code: str | None):
+    frame = review.report_values(engine, report_id)
+    return frame[frame["indicator_code"].isna()].iloc[0] if code is None else \
+        frame[(frame["indicator_code"] == code) & (frame["facet"] == "")].iloc[0]
+
+
+def test_correct_changes_the_value_marks_it_reviewed_and_audits_both_sides(imported):
+    engine, report_id = imported
+    row = _row(engine, report_id, "GOV_DOSSIER_ONLINE_RATE")
+    review.correct(engine, int(row["id"]), "chị Lan", 65.6, None, 497, 757)
+    after = _row(engine, report_id, "GOV_DOSSIER_ONLINE_RATE")
+    assert (after["value"], after["numerator"], bool(after["reviewed"])) == (65.6, 497, True)
+    action, before, new = _audit(engine)[-1]
+    assert action == "correct" and json.loads(before)["value"] == 65.5 and json.loads(new)["value"] == 65.6
+    shown = queries.best_observations(engine, "9T/2025", "GOV_DOSSIER_ONLINE_RATE")
+    assert shown.iloc[0]["value"] == 65.6
+
+
+def test_map_candidate_gives_it_an_indicator_or_refuses_a_second_headline(imported):
+    engine, report_id = imported
+    candidate = _row(engine, report_id, None)
+    with pytest.raises(ReviewError, match="đã có giá trị chính"):
+        review.map_candidate(engine, int(candidate["id"]), "GOV_DOSSIER_ONLINE_RATE", "anh Minh")
+    review.map_candidate(engine, int(candidate["id"]), "GOV_DOSSIER_ONLINE_RATE", "anh Minh", facet="bổ sung")
+    frame = review.report_values(engine, report_id)
+    assert (frame["facet"] == "bổ sung").sum() == 1
+    review.map_candidate(engine, int(_row(engine, report_id, None)["id"]), "INF_5G_COVERAGE", "anh Minh")
+    assert _audit(engine)[-1][0] == "map"
+
+
+def test_accept_survives_a_new_version_of_the_report(imported, tmp_path):
+    engine, report_id = imported
+    review.accept(engine, int(_row(engine, report_id, "HR_CDT_TEAMS")["id"]), "chị Lan")
+    newer = tmp_path / "son-mai-ban-2.txt"
+    newer.write_text(require(SEEDS / "003_536ab469547221f0.txt").read_text(encoding="utf-8") + "\n ", encoding="utf-8")
+    result = ingest(engine, read_path(newer))
+    assert result.status == "replaced"
+    row = _row(engine, result.report_id, "HR_CDT_TEAMS")
+    assert bool(row["reviewed"]) and row["value"] == 16
+
+
+def test_enter_by_hand_wins_over_the_report_and_is_updated_in_place(imported):
+    engine, _ = imported
+    first = review.enter(engine, "Sơn Mai", "INF_5G_COVERAGE", "9T/2025", "chị Lan", 30, "khoảng")
+    second = review.enter(engine, "21349", "INF_5G_COVERAGE", "9T/2025", "chị Lan", 35)
+    assert first == second
+    shown = queries.best_observations(engine, "9T/2025", "INF_5G_COVERAGE", "21349").iloc[0]
+    assert (shown["origin"], shown["value"], shown["qualifier"]) == ("manual", 35, None)
+    assert [a for a, _, _ in _audit(engine)][-2:] == ["enter", "correct"]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda e: review.correct(e, 999999, "x", 1), "Không tìm thấy"),
+    (lambda e: review.correct(e, 1, "x", 1, qualifier="rất"), "không hợp lệ"),
+    (lambda e: review.enter(e, "Không Có Xã Này", "INF_4G_COVERAGE", "9T/2025", "x", 1), "Không tìm thấy"),
+    (lambda e: review.enter(e, "21349", "NOT_A_CODE", "9T/2025", "x", 1), "không có trong danh mục"),
+    (lambda e: review.enter(e, "21349", "INF_4G_COVERAGE", "tháng 13", "x", 1), "không hợp lệ"),
+])
+def test_bad_review_input_is_refused_and_changes_nothing(imported, call, message):
+    engine, _ = imported
+    before = _audit(engine)
+    with pytest.raises(Exception, match=message):
+        call(engine)
+    assert _audit(engine) == before
+
+
+def test_review_page_enters_a_value_through_the_form(seeded_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", seeded_url)
+    monkeypatch.chdir(PROJECT)
+    at = AppTest.from_file(str(PROJECT / "pages" / "review.py"), default_timeout=60).run()
+    assert not at.exception
+    at.selectbox(key="manual_commune").set_value("21349")
+    at.selectbox(key="manual_indicator").set_value("INF_4G_COVERAGE")
+    at.number_input(key="manual_value").set_value(99.0)
+    at.button[-1].click().run()  # the form's submit button
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Đã lưu" in s.value for s in at.success)
+    from dashboard import db
+
+    engine = db.connect(seeded_url)
+    shown = queries.best_observations(engine, "9T/2025", "INF_4G_COVERAGE", "21349").iloc[0]
+    assert (shown["origin"], shown["value"]) == ("manual", 99.0)
+    engine.dispose()
