@@ -22,10 +22,13 @@ STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on 
 }
 
 
-@st.cache_resource
 def engine(url: str | None = None):
-    """The database engine, created (and seeded when empty) once per server process."""
-    url = database_url(url)
+    """The database engine, created (and seeded when empty) once per server process and URL."""
+    return _engine(database_url(url))
+
+
+@st.cache_resource
+def _engine(url: str):
     eng = db.connect(url)
     if not setup.is_seeded(eng):
         setup.build(url)
