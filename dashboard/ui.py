@@ -128,8 +128,41 @@ def page_header(title_key: str) -> None:
 
 def run_page(body: Callable[[], None]) -> None:
     """Run a page body with library errors shown as error boxes."""
+    deep_link_guard()
     with errors_shown():
         body()
+
+
+# Streamlit shows "Page not found" on the first load of any page but the default one
+# (streamlit/streamlit#8860, #9992) although it then runs the right page. A link to a
+# commune's page must not greet the committee with an error, so the notice is closed
+# when the address is a page of the navigation; a truly wrong address still shows it.
+_DEEP_LINK_GUARD = """<script>
+const doc = window.parent.document;
+function closeSpuriousNotFound() {
+  const path = window.parent.location.pathname.replace(/\/+$/, "").split("/").pop();
+  if (!path) return;
+  const known = [...doc.querySelectorAll('a[href]')].some(a => {
+    try { return new URL(a.href).pathname.replace(/\/+$/, "").split("/").pop() === path; } catch (e) { return false; }
+  });
+  for (const d of doc.querySelectorAll('section[role="dialog"]')) {
+    const h = d.querySelector("h2");
+    if (known && h && h.textContent.trim() === "Page not found") {
+      const close = d.querySelector('button[aria-label="Close"]');
+      if (close) close.click();
+    }
+  }
+}
+new MutationObserver(closeSpuriousNotFound).observe(doc.body, {childList: true, subtree: true});
+closeSpuriousNotFound();
+</script>"""
+
+
+def deep_link_guard() -> None:
+    """Close Streamlit's spurious first-load "Page not found" notice on real pages (see above)."""
+    import streamlit.components.v1 as components
+
+    components.html(_DEEP_LINK_GUARD, height=0)
 
 
 def plot(fig, key: str) -> None:
