@@ -161,8 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable]:
     """Sub-commands that live beside their domain (ingest, geo, bench)."""
     from dashboard import bench
+    from dashboard import command_geo  # issue 5: the map's boundaries
 
-    return [bench.add_command]
+    return [bench.add_command, command_geo.add_command]
 
 
 def main(argv: list[str] | None = None) -> int:
