@@ -329,3 +329,14 @@ def remove_official(engine, actor: str = "cán bộ Sở KH&CN") -> int:
         s.execute(delete(Boundary).where(Boundary.source == boundaries.OFFICIAL))
         audit(s, actor, "delete", "boundaries", boundaries.OFFICIAL, {"communes": n}, None)
     return int(n or 0)
+
+
+def import_upload(engine, file_name: str, data: bytes, **options) -> MatchReport:
+    """:func:`import_file` for an uploaded file's bytes (written to a private temporary folder)."""
+    import tempfile
+
+    safe = Path(file_name).name or "ranh_gioi"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        return import_file(engine, path, file_name=safe, **options)
