@@ -51,7 +51,8 @@ _GRID_DEG = 0.005          # about 550 m
 _FIT_GRID_DEG = 0.01       # coarser grid for the area-fitting iterations
 _REACH = 0.8               # a cell beyond 0.8 of every unit's reach is outside the province
 _FIT_ROUNDS = 8
-_SIMPLIFY_DEG = 0.003      # smooths the grid's staircase, shared edges kept shared
+_CLOSE_CELLS = 4           # closes gaps up to about 4 km wide between reaches
+_SIMPLIFY_DEG = 0.005      # smooths the grid's staircase, shared edges kept shared
 _KM_PER_DEG_LAT = 110.57
 _KM_PER_DEG_LON = 111.32 * math.cos(math.radians(15.0))  # the province lies around 15° N
 PAYLOAD_LIMIT_BYTES = 300_000
@@ -142,12 +143,18 @@ def _grid(seeds: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _label(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, owner: np.ndarray,
-           weight: np.ndarray) -> np.ndarray:
-    """The unit index of each grid point, or -1 outside every unit's reach."""
+           weight: np.ndarray, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """The unit index of each grid point, or -1 outside every unit's reach.
+
+    With the grid's ``shape`` (rows, columns), narrow gaps between reaches (up to
+    :data:`_CLOSE_CELLS` cells each side) are closed: land between two former provinces
+    is not left out just because no old commune's box quite reached it.
+    """
     cx, cy = seeds[:, 0], seeds[:, 1]
     east, west = seeds[:, 4] - cx, cx - seeds[:, 2]
     north, south = seeds[:, 5] - cy, cy - seeds[:, 3]
     out = np.full(len(px), -1)
+    nearest_owner = np.full(len(px), -1)
     chunk = 20_000
     for start in range(0, len(px), chunk):
         dx = px[start:start + chunk, None] - cx[None, :]
@@ -158,7 +165,29 @@ def _label(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, owner: np.ndarray,
         best = reach.argmin(axis=1)
         nearest = reach[np.arange(len(best)), best]
         out[start:start + chunk] = np.where(nearest < _REACH, owner[best], -1)
+        nearest_owner[start:start + chunk] = owner[best]
+    if shape is not None:
+        closed = _close(out.reshape(shape) >= 0, _CLOSE_CELLS).ravel()
+        out = np.where(closed, nearest_owner, -1)
     return out
+
+
+def _shift_any(mask: np.ndarray, grow: bool) -> np.ndarray:
+    """One step of dilation (``grow``) or erosion of a boolean grid, 8 neighbours."""
+    padded = np.pad(mask, 1, constant_values=not grow)
+    views = [padded[1 + dy:padded.shape[0] - 1 + dy, 1 + dx:padded.shape[1] - 1 + dx]
+             for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    return np.logical_or.reduce(views) if grow else np.logical_and.reduce(views)
+
+
+def _close(mask: np.ndarray, steps: int) -> np.ndarray:
+    """Morphological closing of a boolean grid: grow ``steps`` cells, then shrink back."""
+    out = mask
+    for _ in range(steps):
+        out = _shift_any(out, True)
+    for _ in range(steps):
+        out = _shift_any(out, False)
+    return out | mask
 
 
 def _absorb_fragments(parts: list[shapely.Geometry], centres: list[Point]) -> list[shapely.Geometry]:
@@ -209,7 +238,7 @@ def derive() -> dict[str, shapely.Geometry]:
         ratio = np.where(areas > 0, target / np.maximum(areas, 1e-9), 2.0)
         weight *= np.clip(ratio, 0.5, 2.0) ** 0.5
     px, py, xe, ye = _grid(seeds, _GRID_DEG)
-    labels = _label(px, py, seeds, owner, weight)
+    labels = _label(px, py, seeds, owner, weight, shape=(len(ye) - 1, len(xe) - 1))
     col, row = np.meshgrid(np.arange(len(xe) - 1), np.arange(len(ye) - 1))
     col, row = col.ravel(), row.ravel()
     codes, parts = [], []

@@ -1,0 +1,40 @@
+"""The map page in headless Chromium with every non-localhost request blocked."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Each commune is one filled plotly trace; its fill is a <path class="js-fill"> with a drawn outline.
+COUNT_FILLED = """() => [...document.querySelectorAll('.scatterlayer .trace path.js-fill')]
+    .filter(p => (p.getAttribute('d') || '').length > 20).length"""
+
+
+@pytest.mark.parametrize("size", ["projector", "office"])
+def test_map_draws_every_commune_offline(offline_page, size):
+    view = offline_page(size)
+    page = view.open("ban-do", wait_for=".js-plotly-plot .scatterlayer")
+    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
+    drawn = page.evaluate(COUNT_FILLED)
+    assert drawn == 96, drawn
+    text = page.inner_text('[data-testid="stMain"]')
+    assert "Bản đồ" in page.inner_text("h1")
+    assert "ranh giới gần đúng" in text
+    legend = page.evaluate("() => document.querySelector('.js-plotly-plot .legend').textContent")
+    assert "Chú giải" in legend and "Chưa có số liệu (" in legend and "80–100%" in legend
+    assert not view.errors_on_page()
+    view.screenshot("ban-do")
+    assert not view.console_errors, view.console_errors
+    # The app must not have needed anything from outside: whatever it tried was blocked and
+    # the map still drew; nothing it tried should be a map asset (topojson, tiles, glyphs).
+    assert not [u for u in view.blocked if any(k in u for k in ("topojson", "tile", "glyph", "plot.ly"))]
+
+
+def test_map_hover_shows_name_value_target_and_status(offline_page):
+    view = offline_page("projector")
+    page = view.open("ban-do", wait_for=".js-plotly-plot .scatterlayer")
+    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
+    dot = page.query_selector_all(".scatterlayer .trace:last-child path.point")[10]
+    dot.hover()
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+    label = page.inner_text(".hoverlayer")
+    assert "Kết quả" in label and "Mục tiêu" in label and "Trạng thái" in label
