@@ -167,7 +167,7 @@ def _label(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, owner: np.ndarray,
         out[start:start + chunk] = np.where(nearest < _REACH, owner[best], -1)
         nearest_owner[start:start + chunk] = owner[best]
     if shape is not None:
-        closed = _close(out.reshape(shape) >= 0, _CLOSE_CELLS).ravel()
+        closed = _fill_holes(_close(out.reshape(shape) >= 0, _CLOSE_CELLS)).ravel()
         out = np.where(closed, nearest_owner, -1)
     return out
 
@@ -178,6 +178,18 @@ def _shift_any(mask: np.ndarray, grow: bool) -> np.ndarray:
     views = [padded[1 + dy:padded.shape[0] - 1 + dy, 1 + dx:padded.shape[1] - 1 + dx]
              for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
     return np.logical_or.reduce(views) if grow else np.logical_and.reduce(views)
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with every enclosed gap filled: land the sea cannot reach from the grid's edge."""
+    outside = np.zeros_like(mask)
+    outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = True, True, True, True
+    outside &= ~mask
+    while True:
+        grown = _shift_any(outside, True) & ~mask
+        if (grown == outside).all():
+            return ~outside
+        outside = grown
 
 
 def _close(mask: np.ndarray, steps: int) -> np.ndarray:

@@ -125,7 +125,7 @@ def figure(geoms: dict[str, shapely.Geometry], table: pd.DataFrame, names: dict[
     if note and lang != "vi":
         note += " (approximate boundaries)"
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 18}}, height=760,
+        title={"text": title, "x": 0, "font": {"size": 18}}, height=640,
         margin={"l": 0, "r": 0, "t": 50, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": _ASPECT},
         legend={"title": {"text": i18n.t("legend", lang)}, "x": 0.0, "y": 0.02, "xanchor": "left",
