@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,31 @@ def parse_crs(text: str | None) -> CRS | None:
         raise BoundaryError(f"Không hiểu hệ toạ độ «{text}»: {exc}") from exc
 
 
+_ESRI_TOWGS84 = re.compile(r"using_towgs84_([-0-9_]+)$")
+
+
+def _restore_towgs84(crs: CRS | None) -> CRS | None:
+    """Put back the datum shift an ESRI ``.prj`` keeps only in its datum's name.
+
+    GDAL writes a VN-2000 defined by a proj string (``+towgs84=-191.9...``) to a Shapefile's
+    ``.prj`` as ``D_Unknown_based_on_WGS_84_ellipsoid_using_towgs84_-191_90441429_...``;
+    read back as is, every point would land about 200 m away from where it belongs.
+    """
+    if crs is None or crs.datum is None:
+        return crs
+    found = _ESRI_TOWGS84.search(crs.datum.name.replace(" ", "_"))
+    if not found:
+        return crs
+    tokens = found.group(1).split("_")
+    if len(tokens) != 14:
+        return crs
+    params = ",".join(f"{tokens[i]}.{tokens[i + 1]}" for i in range(0, 14, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the proj string is what we want here
+        proj4 = re.sub(r"\+towgs84=\S+", "", crs.to_proj4())
+    return CRS.from_proj4(f"{proj4} +towgs84={params}")
+
+
 def _layers(source: str) -> list[str]:
     return [str(name) for name, _ in pyogrio.list_layers(source)]
 
@@ -123,17 +149,20 @@ def read(path: Path | str, crs: str | None = None) -> gpd.GeoDataFrame:
     frame = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
     if frame.empty:
         raise BoundaryError(f"Tệp «{path.name}» không có vùng (polygon) nào.")
+    frame = frame.set_crs(_restore_towgs84(frame.crs), allow_override=True) if frame.crs else frame
+    minx, miny, maxx, maxy = frame.total_bounds
+    looks_geographic = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     given = parse_crs(crs)
-    if given is not None and frame.crs is None:
-        frame = frame.set_crs(given)
-    if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-            frame = frame.set_crs("EPSG:4326")
-        else:
-            raise BoundaryError(
-                f"Tệp «{path.name}» không ghi hệ toạ độ (thiếu .prj) và toạ độ không phải kinh/vĩ độ; "
-                "hãy cho biết hệ toạ độ, ví dụ --crs vn2000-tm3-108.")
+    # A GeoJSON always claims WGS84; metres in it mean the writer dropped the real CRS.
+    unfit = frame.crs is not None and frame.crs.is_geographic and not looks_geographic
+    if given is not None and (frame.crs is None or unfit):
+        frame = frame.set_crs(given, allow_override=True)
+    elif frame.crs is None and looks_geographic:
+        frame = frame.set_crs("EPSG:4326")
+    elif frame.crs is None or unfit:
+        raise BoundaryError(
+            f"Tệp «{path.name}» không ghi hệ toạ độ (thiếu .prj) mà toạ độ không phải kinh/vĩ độ; "
+            "hãy cho biết hệ toạ độ, ví dụ --crs vn2000-tm3-108.")
     frame = frame.to_crs("EPSG:4326")
     frame["geometry"] = [_polygonal(shapely.make_valid(g)) for g in frame.geometry]
     return frame.reset_index(drop=True)
