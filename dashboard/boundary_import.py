@@ -290,15 +290,20 @@ def match(frame: gpd.GeoDataFrame, file_name: str) -> tuple[MatchReport, dict[st
             code, reason = _try_match(label)
         else:
             code, reason = None, "tệp không có cột mã hoặc tên đơn vị nhận ra được"
-        if code is not None:
-            centre = shapely.Point(units[code].lon, units[code].lat)
-            if frame.at[i, "geometry"].distance(centre) > _MAX_OFFSET_DEG:
-                code, reason = None, (f"trùng tên/mã với {units[code].name} nhưng nằm cách xa vị trí của đơn vị "
-                                      "này (tệp của tỉnh khác hoặc sai hệ toạ độ?)")
         if code is None:
             report.unmatched.append((i, label, reason))
         else:
             report.matched.setdefault(code, []).append(i)
+    for code, rows in list(report.matched.items()):
+        # All features of a commune together must cover, or come near, its register centroid;
+        # an islet alone may lie kilometres away from it.
+        centre = shapely.Point(units[code].lon, units[code].lat)
+        if shapely.union_all([frame.at[i, "geometry"] for i in rows]).distance(centre) > _MAX_OFFSET_DEG:
+            del report.matched[code]
+            report.unmatched += [(i, _label_of(frame, label_col, None, i),
+                                  f"trùng tên/mã với {units[code].name} nhưng nằm cách xa vị trí của đơn vị này "
+                                  "(tệp của tỉnh khác hoặc sai hệ toạ độ?)") for i in rows]
+    report.unmatched.sort()
     geoms: dict[str, shapely.Geometry] = {}
     for code, rows in report.matched.items():
         parts = [frame.at[i, "geometry"] for i in rows]
