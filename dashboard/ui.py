@@ -22,10 +22,14 @@ STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on 
 }
 
 
-@st.cache_resource
 def engine(url: str | None = None):
     """The database engine, created (and seeded when empty) once per server process."""
-    url = database_url(url)
+    # Cached by the resolved URL, not by None: a changed DATABASE_URL gets its own engine.
+    return _engine(database_url(url))
+
+
+@st.cache_resource
+def _engine(url: str):
     eng = db.connect(url)
     if not setup.is_seeded(eng):
         setup.build(url)
@@ -160,15 +164,15 @@ COMMUNE_PAGES = ("pages/commune.py", "pages/xa.py", "pages/communes.py")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _map(version: str, period: str, indicator: str, mode: str, language: str) -> dict:
+def _map(url: str, version: str, period: str, indicator: str, mode: str, language: str) -> dict:
     from dashboard import maps
 
-    return maps.build(engine(), period, indicator, mode, language)
+    return maps.build(engine(url), period, indicator, mode, language)
 
 
 def map_view(period: str, indicator: str, mode: str) -> dict:
     """The map page's figure and counts, cached until the data (or boundaries) change."""
-    return _map(data_version(), period, indicator, mode, lang())
+    return _map(database_url(), data_version(), period, indicator, mode, lang())
 
 
 def indicator_select(indicators: pd.DataFrame, default: str, key: str = "indicator") -> str:
