@@ -319,8 +319,9 @@ def store(session: Session, geoms: dict[str, shapely.Geometry], source: str,
     for code, geom in geoms.items():
         session.add(Boundary(commune_code=code, source=source, geojson=to_geojson(geom),
                              file_name=file_name, imported_at=now))
-    audit(session, actor, "replace", "boundaries", source, None,
-          {"source": source, "communes": len(geoms), "file": file_name})
+    if source == OFFICIAL:  # a person's import is audited; the derivation at init is not a change
+        audit(session, actor, "replace", "boundaries", source, None,
+              {"source": source, "communes": len(geoms), "file": file_name})
     session.flush()
     return len(geoms)
 

@@ -52,3 +52,19 @@ def test_map_hover_shows_name_value_target_and_status(offline_page):
     page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
     label = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
     assert "Kết quả" in label and "Mục tiêu" in label and "Trạng thái" in label
+
+
+def test_clicking_a_commune_leads_to_its_page(offline_page):
+    view = offline_page("projector")
+    page = open_map(view)
+    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
+    dot = page.query_selector_all(".scatterlayer .trace:last-child path.point")[10].bounding_box()
+    page.mouse.click(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
+    # The commune page (url_path "xa") opens when it exists; until then a link to it is shown.
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/xa') || document.querySelector('a[href*=\"xa?xa=\"]')",
+        timeout=30_000)
+    if not page.url.split("?")[0].endswith("/xa"):
+        href = page.get_attribute('a[href*="xa?xa="]', "href")
+        assert href.split("xa=")[1].isdigit() and len(href.split("xa=")[1]) == 5
+    assert not view.errors_on_page()
