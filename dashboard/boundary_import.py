@@ -232,8 +232,25 @@ def _as_code(value: object) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+# Abbreviated unit types GIS files often carry: "X. Sơn Mai", "P.Nghĩa Lộ", "ĐK Lý Sơn".
+_ABBREVIATION = re.compile(r"^\s*(x|p|tt|đk|dk)\s*\.?\s+|^\s*(x|p|tt|đk|dk)\.\s*", re.IGNORECASE)
+_ABBREVIATED = {"x": "Xã", "p": "Phường", "tt": "Thị trấn", "đk": "Đặc khu", "dk": "Đặc khu"}
+
+
+def expand_abbreviation(name: str) -> str:
+    """``X. Sơn Mai`` → ``Xã Sơn Mai``; names without an abbreviated type are returned as they are."""
+    from dashboard.text import nfc
+
+    name = nfc(name)
+    found = _ABBREVIATION.match(name)
+    if not found:
+        return name
+    word = (found.group(1) or found.group(2)).lower()
+    return f"{_ABBREVIATED[word]} {name[found.end():].strip()}"
+
+
 def _label_of(frame: gpd.GeoDataFrame, name_col: str | None, type_col: str | None, i: int) -> str:
-    name = str(frame.at[i, name_col]).strip() if name_col else f"#{i + 1}"
+    name = expand_abbreviation(str(frame.at[i, name_col]).strip()) if name_col else f"#{i + 1}"
     kind = str(frame.at[i, type_col]).strip() if type_col else ""
     if kind and not fold(name).startswith(fold(kind)):
         return f"{kind} {name}"

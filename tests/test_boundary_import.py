@@ -216,6 +216,9 @@ def test_upload_from_the_admin_page_uses_the_same_import(seeded_engine, real):
     report = boundary_import.import_upload(seeded_engine, "../../ranh_gioi.geojson",
                                            REAL_GEOJSON.read_bytes())
     assert report.file_name == "ranh_gioi.geojson" and report.imported == 96
+    with db.session_scope(seeded_engine) as s:
+        audited = s.execute(db.text("SELECT actor, action, entity FROM audit_log WHERE entity = 'boundaries'")).all()
+    assert audited == [("cán bộ Sở KH&CN", "replace", "boundaries")]
     assert boundaries.source_in_use(seeded_engine) == boundaries.OFFICIAL
     assert boundary_import.remove_official(seeded_engine) == 96
     assert boundaries.source_in_use(seeded_engine) == boundaries.DERIVED
@@ -242,3 +245,21 @@ def test_exported_official_boundaries_round_trip(seeded_url, tmp_path):
     assert len(data["features"]) == 96
     assert all(shapely.geometry.shape(f["geometry"]).is_valid for f in data["features"])
     assert main(["geo", "import", str(out), "--db", seeded_url]) == 0  # our own export imports back
+
+
+@pytest.mark.parametrize("raw, expanded", [
+    ("X. Sơn Mai", "Xã Sơn Mai"), ("P.Nghĩa Lộ", "Phường Nghĩa Lộ"), ("ĐK Lý Sơn", "Đặc khu Lý Sơn"),
+    ("x Sơn Mai", "Xã Sơn Mai"), ("Sơn Mai", "Sơn Mai"), ("Xã Sơn Mai", "Xã Sơn Mai"),
+    ("Phường Trà Câu", "Phường Trà Câu"), ("Xốp", "Xốp"), ("Pờ Y", "Pờ Y")])
+def test_abbreviated_unit_types_are_expanded(raw, expanded):
+    assert boundary_import.expand_abbreviation(raw) == expanded
+
+
+def test_abbreviated_names_match_all_96(seeded_engine, real, tmp_path):
+    abbreviations = {"Xã": "X.", "Phường": "P.", "Đặc khu": "ĐK"}
+    frame = real[["ten", "loai", "geometry"]].copy()
+    frame["ten"] = [f"{abbreviations[k]} {n}" for k, n in zip(frame["loai"], frame["ten"])]
+    path = tmp_path / "viet_tat.geojson"
+    frame[["ten", "geometry"]].to_file(path, driver="GeoJSON")
+    report = boundary_import.import_file(seeded_engine, path, dry_run=True)
+    assert report.complete and len(report.matched) == 96
