@@ -54,3 +54,12 @@ class BoundaryError(DashboardError):
 
 class ExportError(DashboardError):
     "A snapshot cannot be written."
+
+
+# --- issue 5: the map ---------------------------------------------------------------------------
+class BoundaryMismatch(BoundaryError):
+    "A boundary file's features do not match the communes one to one; nothing was imported."
+
+    def __init__(self, message: str, report: object):
+        super().__init__(message)
+        self.report = report

@@ -139,12 +139,36 @@ LABELS: dict[str, tuple[str, str]] = {
     "save_value": ("Lưu số liệu", "Save value"),
     "saved_value": ("Đã lưu số liệu nhập tay.", "Value saved."),
     "audit_log": ("Nhật ký thay đổi", "Audit log"),
-    "evidence": ("Câu trích dẫn", "Source sentence"),
     "section": ("Mục", "Section"),
     "facet": ("Chi tiết", "Detail"),
     "reviewed": ("Đã duyệt", "Reviewed"),
     "unmapped": ("Số liệu chưa gán", "Unmapped number"),
 
+    # --- issue 5: the map ---
+    "legend": ("Chú giải", "Legend"),
+    "map_no_data": ("Chưa có số liệu", "No data"),
+    "map_mode": ("Tô màu theo", "Colour by"),
+    "map_mode_value": ("Giá trị", "Value"),
+    "map_mode_status": ("Đạt / chưa đạt", "Met / not met"),
+    "map_counts": ("{drawn} đơn vị trên bản đồ · {with_value} có số liệu · {no_data} chưa có số liệu",
+                   "{drawn} units on the map · {with_value} with data · {no_data} without data"),
+    "map_no_boundary": ("{n} đơn vị chưa có ranh giới trong tệp chính thức nên không vẽ.",
+                        "{n} units have no boundary in the official file and are not drawn."),
+    "map_approximate": ("Ranh giới gần đúng, do hệ thống suy ra từ danh mục đơn vị hành chính (tâm, diện tích, "
+                        "các xã cũ trước sáp nhập). Nhập ranh giới chính thức ở mục bên dưới.",
+                        "Approximate boundaries derived from the administrative register (centroids, areas, "
+                        "pre-merger communes). Import the official boundaries below."),
+    "map_official": ("Ranh giới chính thức đã nhập.", "Official boundaries as imported."),
+    "map_click_hint": ("Bấm vào chấm của một xã để mở trang xã. Tải ảnh PNG (1920×1080) bằng nút máy ảnh ở góc bản đồ.",
+                       "Click a commune's dot to open its page. Download a 1920×1080 PNG with the camera button."),
+    "map_open_commune": ("Mở trang {name}", "Open the page of {name}"),
+    "map_import": ("Nhập ranh giới chính thức (quản trị)", "Import official boundaries (admin)"),
+    "map_import_file": ("Tệp ranh giới: GeoJSON, Shapefile nén .zip (có .prj), GeoPackage, KML",
+                        "Boundary file: GeoJSON, zipped Shapefile (with .prj), GeoPackage, KML"),
+    "map_accept_gaps": ("Chấp nhận thiếu (vẫn nhập khi có xã chưa khớp)", "Accept gaps (import despite unmatched)"),
+    "map_check": ("Đối chiếu", "Check"),
+    "map_do_import": ("Nhập", "Import"),
+    "map_remove_official": ("Xoá ranh giới chính thức", "Remove official boundaries"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from dashboard import catalog, demo, register
+from dashboard import boundaries, catalog, demo, register
 from dashboard.db import connect, session_scope
 from dashboard.models import Commune, Observation
 
@@ -27,4 +27,5 @@ def build(url: str | None = None, with_demo: bool = True) -> Engine:
         catalog.load(s)
         if with_demo and s.scalar(select(func.count()).select_from(Observation)) == 0:
             demo.generate(s)
+    boundaries.ensure_derived(engine)  # the map's approximate boundaries (issue 5: the map)
     return engine

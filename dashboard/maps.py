@@ -1,0 +1,185 @@
+"""The choropleth map of the 96 communes: a plotly figure drawn on plain axes.
+
+``go.Choropleth`` fetches a topojson from a CDN even with custom GeoJSON, and MapLibre
+styles fetch glyphs, so neither works in a meeting room without internet. Each commune
+is drawn here as a filled ``go.Scatter`` polygon in longitude/latitude on hidden axes
+with the aspect ratio of the province's latitude: no tiles, no fonts, no requests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from sqlalchemy import Engine
+
+from dashboard import boundaries, i18n, queries
+from dashboard import status as st
+
+DEFAULT_INDICATOR = "GOV_DOSSIER_ONLINE_RATE"
+# Classes of a percentage: equal steps, read the same way on every indicator and period.
+CLASS_BREAKS = (0.0, 20.0, 40.0, 60.0, 80.0, 100.0)
+CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu
+NO_DATA_FILL = "#f2f2f2"
+NO_DATA_HATCH = "#8c8c8c"
+STATUS_FILL = {st.MET: "#009E73", st.NOT_MET: "#D55E00", st.NO_TARGET: "#56B4E9"}
+_ASPECT = 1 / math.cos(math.radians(15.0))  # a degree of latitude is longer than one of longitude
+
+
+def selectable_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Indicators the map offers: percentages where higher is better, in catalog order."""
+    mask = (indicators["unit"] == "%") & (indicators["direction"] == "up")
+    if "map_selectable" in indicators:
+        mask &= indicators["map_selectable"].astype(bool)
+    return indicators[mask]
+
+
+def map_table(engine: Engine, period: str, indicator: str) -> pd.DataFrame:
+    """One row per commune: value, target, status and origin of ``indicator`` in ``period``."""
+    table = queries.commune_table(engine, period, queries.Filters(indicator=indicator))
+    return table.set_index("commune_code")
+
+
+def class_of(value: float | None) -> int | None:
+    """The colour class (0–4) of a percentage, or None without a value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    for i, upper in enumerate(CLASS_BREAKS[1:-1]):
+        if value < upper:
+            return i
+    return len(CLASS_BREAKS) - 2
+
+
+def class_label(index: int, lang: str = "vi") -> str:
+    """``0–20%``, ..., ``80–100%`` with the language's decimal mark."""
+    low, high = CLASS_BREAKS[index], CLASS_BREAKS[index + 1]
+    return f"{i18n.number(low, 0, lang)}–{i18n.number(high, 0, lang)}%"
+
+
+def _rings(geom: shapely.Geometry) -> tuple[list, list]:
+    """x and y of every outer ring, parts separated by None (plotly draws each as a subpath)."""
+    xs: list = []
+    ys: list = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        x, y = poly.exterior.coords.xy
+        xs += list(x) + [None]
+        ys += list(y) + [None]
+    return xs, ys
+
+
+def _hover(row: pd.Series | None, name: str, unit: str, lang: str) -> str:
+    if row is None:
+        return f"<b>{name}</b>"
+    value = i18n.value(queries.nan_to_none(row["value"]), unit, lang, queries.nan_to_none(row["qualifier"]))
+    target = queries.nan_to_none(row["target"])
+    status_text = row["status"] if lang == "vi" else st.STATUS_EN.get(row["status"], row["status"])
+    demo = f" ({i18n.t('origin_demo', lang)})" if row.get("origin") == "demo" else ""
+    return (f"<b>{name}</b><br>{i18n.t('value', lang)}: {value}{demo}<br>"
+            f"{i18n.t('target', lang)}: {i18n.value(target, unit, lang) if target is not None else '—'}<br>"
+            f"{i18n.t('status', lang)}: {status_text}")
+
+
+def figure(geoms: dict[str, shapely.Geometry], table: pd.DataFrame, names: dict[str, str], *,
+           unit: str = "%", mode: str = "value", source: str = boundaries.DERIVED, title: str = "",
+           lang: str = "vi") -> go.Figure:
+    """The choropleth: one filled polygon per commune, coloured by class (``mode="value"``)
+    or by status (``mode="status"``); communes without data hatched grey and counted in the
+    legend; a dot per commune carries the hover and the click (its GSO code is customdata)."""
+    fig = go.Figure()
+    counts: dict[str, int] = {}
+    colour_of: dict[str, str] = {}
+    order = sorted(geoms, key=lambda c: -geoms[c].area)  # small units drawn last, on top
+    for code in order:
+        row = table.loc[code] if code in table.index else None
+        has_value = row is not None and st.is_result(queries.nan_to_none(row["value"]),
+                                                     queries.nan_to_none(row["qualifier"]))
+        if not has_value:
+            key, fill = "no_data", NO_DATA_FILL
+        elif mode == "status":
+            key = row["status"]
+            fill = STATUS_FILL.get(key, NO_DATA_FILL)
+        else:
+            k = class_of(float(row["value"]))
+            key, fill = f"class_{k}", CLASS_COLOURS[k]
+        counts[key] = counts.get(key, 0) + 1
+        colour_of[key] = fill
+        xs, ys = _rings(geoms[code])
+        fig.add_scatter(
+            x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": "#ffffff", "width": 0.8},
+            fillpattern={"shape": "/", "fgcolor": NO_DATA_HATCH, "bgcolor": NO_DATA_FILL, "size": 6}
+            if key == "no_data" else None,
+            hoveron="fills", hoverinfo="text", text=_hover(row, names.get(code, code), unit, lang),
+            name=names.get(code, code), legendgroup=key, showlegend=False, meta=code)
+    _legend(fig, counts, colour_of, mode, lang)
+    points = {c: geoms[c].representative_point() for c in order}
+    fig.add_scatter(
+        x=[p.x for p in points.values()], y=[p.y for p in points.values()], mode="markers",
+        marker={"size": 6, "color": "#333333", "line": {"color": "#ffffff", "width": 1}},
+        customdata=list(points), hoverinfo="text", showlegend=False, name="communes",
+        text=[_hover(table.loc[c] if c in table.index else None, names.get(c, c), unit, lang) for c in points])
+    note = boundaries.APPROXIMATE_LABEL if source == boundaries.DERIVED else ""
+    if note and lang != "vi":
+        note += " (approximate boundaries)"
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 18}}, height=640,
+        margin={"l": 0, "r": 0, "t": 50, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
+        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": _ASPECT},
+        legend={"title": {"text": i18n.t("legend", lang)}, "x": 0.0, "y": 0.02, "xanchor": "left",
+                "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 14}},
+        hoverlabel={"font": {"size": 14}}, separators=",." if lang == "vi" else ".,",
+        annotations=[{"text": note, "xref": "paper", "yref": "paper", "x": 1, "y": 0, "showarrow": False,
+                      "xanchor": "right", "font": {"size": 13, "color": "#555555"}}] if note else [],
+    )
+    return fig
+
+
+def _legend(fig: go.Figure, counts: dict[str, int], colour_of: dict[str, str], mode: str, lang: str) -> None:
+    """One legend entry per class (or status) with its commune count, no-data last."""
+    unit_word = "xã" if lang == "vi" else "communes"
+    if mode == "status":
+        keys = [k for k in (st.MET, st.NOT_MET, st.NO_TARGET) if k in counts]
+        labels = {k: (k if lang == "vi" else st.STATUS_EN[k]) for k in keys}
+    else:
+        keys = [f"class_{i}" for i in range(len(CLASS_COLOURS))]
+        labels = {f"class_{i}": class_label(i, lang) for i in range(len(CLASS_COLOURS))}
+        colour_of = {**{f"class_{i}": c for i, c in enumerate(CLASS_COLOURS)}, **colour_of}
+    keys.append("no_data")
+    labels["no_data"] = i18n.t("map_no_data", lang)
+    for key in keys:
+        fig.add_scatter(
+            x=[None], y=[None], mode="markers", legendgroup=key, showlegend=True,
+            name=f"{labels[key]} ({counts.get(key, 0)} {unit_word})",
+            marker={"symbol": "square", "size": 16, "color": colour_of.get(key, NO_DATA_FILL),
+                    "line": {"color": NO_DATA_HATCH if key == "no_data" else "#ffffff", "width": 1}})
+
+
+def counts(table: pd.DataFrame, geoms: dict[str, shapely.Geometry]) -> dict[str, int]:
+    """How many communes are drawn, how many have a value, and how many have no boundary."""
+    with_value = sum(1 for c in geoms if c in table.index and st.is_result(
+        queries.nan_to_none(table.loc[c, "value"]), queries.nan_to_none(table.loc[c, "qualifier"])))
+    return {"drawn": len(geoms), "with_value": with_value, "no_data": len(geoms) - with_value,
+            "no_boundary": sum(1 for c in table.index if c not in geoms)}
+
+
+def png_config(indicator: str, period: str) -> dict:
+    """Plotly config: the mode bar's camera saves a 1920×1080 PNG (drawn in the browser, offline)."""
+    return {"displaylogo": False, "showLink": False, "displayModeBar": True,
+            "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1,
+                                     "filename": f"ban-do_{indicator}_{period.replace('/', '-')}"}}
+
+
+def build(engine: Engine, period: str, indicator: str, mode: str = "value", lang: str = "vi") -> dict:
+    """Everything the map page shows: the figure, the boundary source and the counts."""
+    source, geoms = boundaries.in_use(engine)
+    table = map_table(engine, period, indicator)
+    inds = queries.indicators(engine).set_index("code")
+    ind = inds.loc[indicator]
+    names = dict(zip(table.index, table["commune_name"]))
+    title = f"{ind['name_vi'] if lang == 'vi' else ind['name_en']} — {period}"
+    fig = figure(geoms, table, names, unit=ind["unit"], mode=mode, source=source, title=title, lang=lang)
+    return {"figure": fig, "source": source, "counts": counts(table, geoms), "names": names,
+            "config": png_config(indicator, period)}
