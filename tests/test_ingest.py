@@ -180,6 +180,16 @@ def test_own_sample_reports(tmp_path, builder, commune, period, expected):
     assert got == {code: (float(v), q) for code, (v, q) in expected.items()}
 
 
+def test_the_projects_sample_report_reads_as_the_readme_says():
+    parsed = parse(read_path(PROJECT / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"))
+    assert (parsed.commune.code, parsed.period) == ("21548", "9T/2025")
+    got = {f.indicator_code: (f.value, f.qualifier, f.numerator, f.denominator) for f in parsed.observations}
+    assert got["GOV_DOSSIER_ONLINE_RATE"] == (57.8, None, 312, 540)
+    assert got["HR_BDHVS_PARTICIPANTS"] == (900, "gần", None, None)
+    assert got["HR_CDT_TEAMS"][0] == 4 and got["HR_CDT_MEMBERS"][0] == 28
+    assert got["SOC_ADULT_DIGITAL_SERVICES"][:2] == (40, "trên") and len(got) == 8
+
+
 def test_word_numbering_becomes_the_outline(tmp_path):
     parsed = parse(read_path(rf.xa_with_word_numbering(tmp_path / "xa.docx")))
     paths = [s.path for s in parsed.sections if s.number not in ("-", "")]
