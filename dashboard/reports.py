@@ -51,6 +51,14 @@ def commune_reports(engine: Engine, commune: str) -> pd.DataFrame:
         return pd.read_sql(sql, conn, params={"c": commune})
 
 
+def reported_communes(engine: Engine, period: str) -> list[str]:
+    """Codes of the communes with at least one imported report for ``period``."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT DISTINCT commune_code FROM reports WHERE period_code = :p"
+                                 " ORDER BY commune_code"), {"p": period})
+        return [r[0] for r in rows]
+
+
 def sections(engine: Engine, report_id: int) -> pd.DataFrame:
     """The sections of one report in document order."""
     sql = text("SELECT id, parent_id, position, level, number, heading, body FROM sections"

@@ -74,11 +74,12 @@ def period_select(key: str = "period") -> str | None:
         return None
     codes = list(frame["code"])
     labels = dict(zip(frame["code"], frame["label_vi"]))
-    wanted = st.query_params.get("ky")
+    wanted = st.query_params.get("ky") or st.session_state.get("_period")  # the URL, else this session's
     index = codes.index(wanted) if wanted in codes else 0
     choice = st.sidebar.selectbox(t("period"), codes, index=index, key=key,
                                   format_func=lambda c: f"{c} — {labels.get(c, c)}")
     st.query_params["ky"] = choice
+    st.session_state["_period"] = choice
     return choice
 
 
@@ -153,3 +154,302 @@ def metric(label: str, value: str, help_text: str | None = None) -> None:
 
 def columns(n: int):
     return st.columns(n)
+
+
+# --- pages people use: overview, explorer, commune, meeting (issue 4) ---------------------
+
+import importlib  # noqa: E402  (kept with the block it serves, for an easy merge)
+import time  # noqa: E402
+from html import escape as _esc  # noqa: E402
+
+from dashboard import charts, export, meeting, reports, search, views  # noqa: E402
+from dashboard import status as rules  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_in(module: str, name: str, version: str, *args):
+    return getattr(importlib.import_module(f"dashboard.{module}"), name)(engine(), *args)
+
+
+def cached(module: str, name: str, *args):
+    """Run ``dashboard.<module>.<name>(engine, *args)``, cached until the data changes."""
+    return _cached_in(module, name, data_version(), *args)
+
+
+def bound_select(label: str, options: list, key: str, format_func=str, where=None):
+    """A selectbox whose value lives in the URL (``?key=value``) and survives page switches.
+
+    The first option is the default and is left out of the URL, so a plain link is a plain view.
+    """
+    return (where or st).selectbox(label, options, key=key, format_func=format_func,
+                                   bind="query-params", persist_state="session")
+
+
+def explorer_filters(indicators: pd.DataFrame) -> tuple[queries.Filters, str]:
+    """The explorer's filters and sort order, each bound to the URL."""
+    lang_ = lang()
+    names = dict(zip(indicators["code"], views.indicator_names(
+        indicators.rename(columns={"name_vi": "indicator_name", "name_en": "indicator_name_en"}), lang_)))
+    every = t("all")
+    cols = st.columns([3, 2, 2, 2, 2])
+    indicator = bound_select(t("indicator"), ["", *indicators["code"]], "chi_tieu",
+                             lambda c: names.get(c, every) if c else every, cols[0])
+    pillar = bound_select(t("pillar"), ["", *views.PILLARS], "tru_cot",
+                          lambda p: views.pillar_name(p, lang_) if p else every, cols[1])
+    unit_type = bound_select(t("unit_type"), ["", *views.UNIT_TYPES], "loai",
+                             lambda u: views.unit_type_name(u, lang_) if u else every, cols[2])
+    status = bound_select(t("status"), ["", *rules.STATUSES], "trang_thai",
+                          lambda s: views.status_name(s, lang_) if s else every, cols[3])
+    sort = bound_select(t("sort"), list(views.SORTS), "sap_xep", lambda s: t(f"sort_{s}"), cols[4])
+    return queries.Filters(indicator=indicator or None, pillar=pillar or None,
+                           unit_type=unit_type or None, status=status or None), sort
+
+
+def downloads(table: pd.DataFrame, period: str, filters: queries.Filters) -> None:
+    """CSV and XLSX of exactly the rows shown; built only when clicked, and the page does not rerun."""
+    meta = export.stamp(period, filters)
+    frame = export.frame_for_export(table, period)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("download_csv"), lambda: export.csv_bytes(frame), export.file_name(meta, "csv"),
+                         "text/csv", key="download_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(t("download_xlsx"), lambda: export.xlsx_bytes(frame, meta),
+                          export.file_name(meta, "xlsx"), key="download_xlsx", on_click="ignore",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/table_view:")
+    st.caption(t("download_note") + " " + t("link_note"))
+
+
+def pillar_panels(table: pd.DataFrame) -> None:
+    """Per pillar: bullets of its percentage indicators, cards for its counts; two pillars a row."""
+    lang_ = lang()
+    pillars = views.pillars_present(table)
+    for i in range(0, len(pillars), 2):
+        for col, pillar in zip(st.columns(2, border=True), pillars[i:i + 2]):
+            rows = table[table["pillar"] == pillar]
+            col.markdown(f"#### {views.pillar_name(pillar, lang_)}")
+            pct = rows[(rows["unit"] == "%") & rows["value"].notna()]
+            if not pct.empty:
+                with col:
+                    plot(charts.progress_bullets(pct, lang_), key=f"bullets_{pillar}")
+            others = rows[rows["unit"] != "%"]
+            for cell, r in zip(col.columns(max(1, min(3, len(others)))), others.itertuples()):
+                note = f"{t('target')}: {format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}"
+                cell.metric(views.indicator_names(others.loc[[r.Index]], lang_).iloc[0],
+                            format_value(r.value, r.unit), help=views.target_note(
+                                r.target_source, r.target_standing, lang_) + "\n\n" + note)
+
+
+def target_notes(table: pd.DataFrame) -> None:
+    """A note listing every target with its source and standing."""
+    with st.expander(t("target_notes")):
+        for r in table[table["target"].notna()].itertuples():
+            st.markdown(f"- **{views.indicator_names(table.loc[[r.Index]], lang()).iloc[0]}** — "
+                        f"{format_value(r.target, r.unit)} ({r.target_scope}): "
+                        f"{views.target_note(r.target_source, r.target_standing, lang())}")
+
+
+def link_table(frame: pd.DataFrame, key: str, link: str = "_link") -> None:
+    """A table whose ``link`` column opens each commune's page."""
+    st.dataframe(frame, hide_index=True, key=key, width="stretch", column_config={
+        link: st.column_config.LinkColumn(t("open_commune"), display_text=t("open_commune"))})
+
+
+def commune_select(options: dict[str, str]) -> str:
+    """The commune picker (``?xa=21349``), names in Vietnamese dictionary order."""
+    codes = list(options)
+    if st.query_params.get("xa") not in codes and "xa" not in st.session_state:
+        st.session_state["xa"] = "21349" if "21349" in codes else codes[0]
+    return bound_select(t("choose_commune"), codes, "xa", lambda c: options.get(c, c))
+
+
+def kpi_cards(kpis: pd.DataFrame) -> None:
+    """Scored indicators as cards: value, gap to target (coloured by direction), target and province on hover."""
+    scored = kpis[kpis["status"].isin([rules.MET, rules.NOT_MET])]
+    for start in range(0, len(scored), 4):
+        for col, r in zip(st.columns(4), scored.iloc[start:start + 4].itertuples()):
+            col.metric(r.name, r.value_text, delta=f"{views.signed(r.gap, r.unit, lang())} {t('target').lower()} "
+                       f"{r.target_text}", delta_color="normal" if (r.gap or 0) >= 0 else "inverse",
+                       delta_arrow="up" if (r.gap or 0) >= 0 else "down", border=True,
+                       help=f"{t('target')}: {r.target_text} · {t('province')}: {r.province_text} "
+                            f"({t('vs_province')}: {views.signed(r.vs_province, r.unit, lang())})")
+
+
+def value_picker(values: pd.DataFrame) -> int | None:
+    """Each extracted number as a pill; choosing one shows its sentence (``?cau=ID`` in the URL)."""
+    if values.empty:
+        return None
+    labels = {str(r.id): f"{format_value(r.value, r.unit, r.qualifier)} · "
+              f"{(r.indicator_name_en if lang() == 'en' else r.indicator_name) or r.label or t('unmapped')}"
+              for r in values.itertuples()}
+    wanted = st.query_params.get("cau")
+    choice = st.pills(t("report_values"), list(labels), key="cau_pick", format_func=labels.get,
+                      default=wanted if wanted in labels else None)
+    if choice:
+        st.query_params["cau"] = choice
+    elif "cau" in st.query_params:
+        del st.query_params["cau"]
+    return int(choice) if choice else None
+
+
+REPORT_CSS = """<style>
+.report-body{font-size:1.02rem;line-height:1.6}
+.report-body mark.evidence{background:#FFE08A;padding:0 2px}
+.report-body mark.evidence.focus{background:#F0B400;outline:3px solid #0072B2;font-weight:600}
+.report-body mark.hit{background:#BFE3FF}
+</style>"""
+
+
+def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query: str | None) -> None:
+    """The report's outline: one expander per top section (open where the chosen sentence is)."""
+    st.html(REPORT_CSS)
+    marks = [(int(r.id), r.evidence) for r in values.itertuples() if isinstance(r.evidence, str)]
+    home = reports.evidence_home(nodes, dict(marks).get(focus, "")) if focus else None
+    for root in nodes:
+        inside = [n.id for n in root.walk()]
+        hits = sum(len(search.find(n.body, query)) for n in root.walk()) if query else 0
+        with st.expander(root.title + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
+            for node in root.walk():
+                if node is not root:
+                    st.markdown(f"{'#' * min(6, 3 + node.level)} {node.title}")
+                if node.body:
+                    st.html('<div class="report-body">' + reports.body_html(node.body, marks, focus, query) + "</div>")
+    if focus and home:
+        st.html(f"<script>setTimeout(()=>{{const e=document.getElementById('{reports.anchor(focus)}');"
+                "if(e)e.scrollIntoView({block:'center'});}},400)</script>", unsafe_allow_javascript=True)
+
+
+def search_box() -> tuple[str, str]:
+    """The report search field and its scope, both in the URL (``?tim=...&pham_vi=all``)."""
+    left, right = st.columns([3, 2])
+    query = left.text_input(t("search"), key="tim", bind="query-params", persist_state="session")
+    scope = right.segmented_control(t("search_scope"), ["this", "all"], key="pham_vi", default="this",
+                                    required=True, format_func=lambda s: t(f"search_{s}"))
+    return (query or "").strip(), scope or "this"
+
+
+def search_results(hits: list, query: str) -> None:
+    """Matching sections across reports, each with a highlighted snippet and a link to its commune."""
+    if not hits:
+        st.info(t("search_none", q=query))
+        return
+    st.caption(t("search_count", n=len(hits), q=query))
+    st.html(REPORT_CSS + "".join(
+        f'<div class="report-body"><b><a href="/xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
+        f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
+        for h in hits))
+
+
+MEETING_CSS = """<style>
+[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"],[data-testid="stToolbar"]{display:none!important}
+.stMainBlockContainer,.block-container{padding:1.2rem 2.5rem 1rem 2.5rem!important;max-width:100%!important}
+.slide-title{font-size:clamp(2.2rem,3.4vw,4rem);font-weight:800;color:#000;line-height:1.1;margin:0}
+.slide-sub{font-size:clamp(1.1rem,1.5vw,1.8rem);color:#222;margin:.2rem 0 .6rem 0}
+.slide-stamp{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;background:#FFE08A;padding:.2rem .7rem;
+ border-radius:.3rem;font-weight:700;display:inline-block}
+.slide-count{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;font-weight:700;text-align:right}
+.slide-cards{display:flex;gap:1.2rem;margin:.4rem 0 .8rem 0}
+.slide-card{flex:1;border:3px solid #000;border-radius:.5rem;padding:.5rem 1rem;background:#fff}
+.slide-card .v{font-size:clamp(2.4rem,3.6vw,4.4rem);font-weight:800;color:#000;line-height:1.1}
+.slide-card .l{font-size:clamp(1.1rem,1.4vw,1.7rem);color:#000;font-weight:600}
+.slide-card .n{font-size:clamp(.9rem,1.1vw,1.3rem);color:#333}
+.st-key-slide [data-testid="stTable"] td,.st-key-slide [data-testid="stTable"] th{
+ font-size:clamp(1.1rem,1.45vw,1.75rem)!important;color:#000!important;padding:.35rem .7rem!important}
+.st-key-slide [data-testid="stTable"] th{font-weight:800!important;background:#EEF2F6!important}
+.st-key-meeting_prev button,.st-key-meeting_next button{font-size:1.4rem!important;min-height:3rem}
+</style>"""
+
+# PageDown / PageUp (presentation clickers) and Space; the arrow keys are the buttons' own shortcuts.
+MEETING_KEYS_JS = """<script>
+if(!window.__meetingKeys){window.__meetingKeys=true;
+document.addEventListener('keydown',function(e){
+ const t=e.target&&e.target.tagName; if(t==='INPUT'||t==='TEXTAREA'||(e.target&&e.target.isContentEditable))return;
+ const map={PageDown:'meeting_next',' ':'meeting_next',PageUp:'meeting_prev'}; const k=map[e.key]; if(!k)return;
+ const b=document.querySelector('.st-key-'+k+' button'); if(b){e.preventDefault();b.click();}});}
+</script>"""
+
+
+def meeting_chrome() -> None:
+    """Meeting mode's look: no sidebar or header, large black-on-white type, keyboard control."""
+    st.html(MEETING_CSS)
+    st.html(MEETING_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def meeting_setup(periods: pd.DataFrame, options: dict[str, str], default: list[str]):
+    """Period, communes to present and timer, under the slides; returns them and whether to re-snapshot."""
+    with st.expander(t("meeting_setup")):
+        codes = list(periods["code"])
+        cols = st.columns([1, 3, 1, 1])
+        period = cols[0].selectbox(t("period"), codes, key="meeting_period",
+                                   index=codes.index(st.session_state.get("_period", codes[0]))
+                                   if st.session_state.get("_period") in codes else 0)
+        chosen = cols[1].multiselect(t("meeting_communes"), list(options), default=default,
+                                     format_func=lambda c: options.get(c, c), key="meeting_communes")
+        seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto")
+        refresh = cols[3].button(t("meeting_refresh"), key="meeting_refresh")
+        st.html(f'<a href="tong-quan?lang={lang()}" target="_self">← {_esc(t("exit_meeting"))}</a>'
+                f' &nbsp;·&nbsp; {_esc(t("meeting_keys"))}')
+    return period, chosen, int(seconds), refresh
+
+
+def meeting_snapshot(take, period: str, chosen: list[str], refresh: bool):
+    """The meeting's frozen snapshot, kept in the session; taken again only on request or new setup."""
+    snap = st.session_state.get("meeting_snapshot")
+    if refresh or snap is None or snap.period != period or list(snap.communes) != chosen:
+        snap = take(period, chosen)
+        st.session_state["meeting_snapshot"] = snap
+        st.session_state["slide"] = 0
+    return snap
+
+
+def _move(step: int, count: int) -> None:
+    st.session_state["slide"] = (st.session_state.get("slide", 0) + step) % max(count, 1)
+    st.session_state["slide_at"] = time.monotonic()
+
+
+def _render_slide(slide: meeting.Slide, number: int, count: int, stamp: str) -> None:
+    head, right = st.columns([4, 1])
+    head.html(f'<p class="slide-title">{_esc(slide.title)}</p>'
+              f'<p class="slide-sub">{_esc(slide.subtitle)}</p>')
+    right.html(f'<p class="slide-count">{number}/{count}</p><p style="text-align:right">'
+               f'<span class="slide-stamp">{_esc(stamp)}</span></p>')
+    if slide.cards:
+        st.html('<div class="slide-cards">' + "".join(
+            f'<div class="slide-card"><div class="l">{_esc(lab)}</div><div class="v">'
+            f'{_esc(val)}</div><div class="n">{_esc(note)}</div></div>'
+            for lab, val, note in slide.cards) + "</div>")
+    if slide.figure is not None:
+        plot(slide.figure, key=f"slide_fig_{slide.key}")
+    if slide.table is not None:
+        st.table(slide.table.set_index(slide.table.columns[0]))
+
+
+def slide_deck(slides: list, stamp: str, seconds: int) -> None:
+    """The slides, one at a time; ←/→ buttons (also keyboard), and an optional timer."""
+    count = len(slides)
+
+    @st.fragment(run_every=seconds or None)
+    def deck() -> None:
+        if seconds and time.monotonic() - st.session_state.get("slide_at", 0) >= seconds - 0.2:
+            _move(1, count)
+        index = st.session_state.get("slide", 0) % max(count, 1)
+        with st.container(key="slide"):
+            _render_slide(slides[index], index + 1, count, stamp)
+        left, _, right = st.columns([1, 4, 1])
+        left.button(t("previous"), key="meeting_prev", shortcut="Left", on_click=_move, args=(-1, count),
+                    icon=":material/arrow_back:", width="stretch")
+        right.button(t("next"), key="meeting_next", shortcut="Right", on_click=_move, args=(1, count),
+                     icon=":material/arrow_forward:", width="stretch", type="primary")
+
+    st.session_state.setdefault("slide_at", time.monotonic())
+    deck()
+
+
+def session_period(codes: list[str]) -> str:
+    """The period chosen earlier in this session (on any page), else the latest."""
+    chosen = st.session_state.get("_period")
+    return chosen if chosen in codes else codes[0]
+
+
+def container(**kwargs):
+    return st.container(**kwargs)

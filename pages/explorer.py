@@ -1,0 +1,24 @@
+"""Chỉ tiêu: filter communes by indicator, pillar, period, unit type and status; rank; download."""
+
+from dashboard import charts, ui, views
+
+
+def body() -> None:
+    ui.page_header("explorer")
+    period = ui.period_select()
+    if period is None:
+        return
+    ui.demo_banner(period)
+    lang = ui.lang()
+    filters, sort = ui.explorer_filters(ui.query("indicators"))
+    table = views.sort_rows(ui.query("commune_table", period, filters), sort)
+    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=filters.describe()))
+    ui.dataframe(views.explorer_view(table, lang), key="explorer_table", height=420)
+    ui.downloads(table, period, filters)
+    ui.subheader(ui.t("ranking"))
+    ranked = views.ranking(table)
+    title = "" if table["indicator_code"].nunique() == 1 else ui.t("ranking_share")
+    ui.plot(charts.ranking_bars(ranked, lang, title), key="explorer_ranking")
+
+
+ui.run_page(body)
