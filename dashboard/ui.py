@@ -176,13 +176,35 @@ def cached(module: str, name: str, *args):
     return _cached_in(module, name, data_version(), *args)
 
 
+def _url_state(key: str, valid) -> None:
+    """Before a widget is drawn: take its value from the URL, else from earlier in this session."""
+    store = st.session_state.setdefault("_url_state", {})
+    if key not in st.session_state:
+        wanted = st.query_params.get(key, store.get(key))
+        if wanted is not None and valid(wanted):
+            st.session_state[key] = wanted
+
+
+def _keep_in_url(key: str, value, default) -> None:
+    """After a widget is drawn: write its value to the URL (left out when it is the default)."""
+    st.session_state["_url_state"][key] = value
+    if value in (default, None, ""):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
 def bound_select(label: str, options: list, key: str, format_func=str, where=None):
     """A selectbox whose value lives in the URL (``?key=value``) and survives page switches.
 
     The first option is the default and is left out of the URL, so a plain link is a plain view.
+    (Streamlit's own ``bind="query-params"`` writes the *formatted* label, which would make
+    links depend on the interface language.)
     """
-    return (where or st).selectbox(label, options, key=key, format_func=format_func,
-                                   bind="query-params", persist_state="session")
+    _url_state(key, lambda v: v in options)
+    value = (where or st).selectbox(label, options, key=key, format_func=format_func)
+    _keep_in_url(key, value, options[0])
+    return value
 
 
 def explorer_filters(indicators: pd.DataFrame) -> tuple[queries.Filters, str]:
@@ -209,10 +231,10 @@ def downloads(table: pd.DataFrame, period: str, filters: queries.Filters) -> Non
     """CSV and XLSX of exactly the rows shown; built only when clicked, and the page does not rerun."""
     meta = export.stamp(period, filters)
     frame = export.frame_for_export(table, period)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv"), lambda: export.csv_bytes(frame), export.file_name(meta, "csv"),
+    row = st.container(horizontal=True)
+    row.download_button(t("download_csv"), lambda: export.csv_bytes(frame), export.file_name(meta, "csv"),
                          "text/csv", key="download_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("download_xlsx"), lambda: export.xlsx_bytes(frame, meta),
+    row.download_button(t("download_xlsx"), lambda: export.xlsx_bytes(frame, meta),
                           export.file_name(meta, "xlsx"), key="download_xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           icon=":material/table_view:")
@@ -255,11 +277,14 @@ def link_table(frame: pd.DataFrame, key: str, link: str = "_link") -> None:
 
 
 def commune_select(options: dict[str, str]) -> str:
-    """The commune picker (``?xa=21349``), names in Vietnamese dictionary order."""
+    """The commune picker (``?xa=21349``), names in Vietnamese dictionary order; xã Sơn Mai first time."""
     codes = list(options)
-    if st.query_params.get("xa") not in codes and "xa" not in st.session_state:
-        st.session_state["xa"] = "21349" if "21349" in codes else codes[0]
-    return bound_select(t("choose_commune"), codes, "xa", lambda c: options.get(c, c))
+    first = "21349" if "21349" in codes else codes[0]
+    _url_state("xa", lambda v: v in options)
+    st.session_state.setdefault("xa", first)
+    value = st.selectbox(t("choose_commune"), codes, key="xa", format_func=lambda c: options.get(c, c))
+    _keep_in_url("xa", value, None)
+    return value
 
 
 def kpi_cards(kpis: pd.DataFrame) -> None:
@@ -267,9 +292,8 @@ def kpi_cards(kpis: pd.DataFrame) -> None:
     scored = kpis[kpis["status"].isin([rules.MET, rules.NOT_MET])]
     for start in range(0, len(scored), 4):
         for col, r in zip(st.columns(4), scored.iloc[start:start + 4].itertuples()):
-            col.metric(r.name, r.value_text, delta=f"{views.signed(r.gap, r.unit, lang())} {t('target').lower()} "
-                       f"{r.target_text}", delta_color="normal" if (r.gap or 0) >= 0 else "inverse",
-                       delta_arrow="up" if (r.gap or 0) >= 0 else "down", border=True,
+            col.metric(r.name, r.value_text, border=True, delta_color="normal",
+                       delta=f"{views.signed(r.gap, r.unit, lang())} · {t('target').lower()} {r.target_text}",
                        help=f"{t('target')}: {r.target_text} · {t('province')}: {r.province_text} "
                             f"({t('vs_province')}: {views.signed(r.vs_province, r.unit, lang())})")
 
@@ -321,9 +345,13 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
 def search_box() -> tuple[str, str]:
     """The report search field and its scope, both in the URL (``?tim=...&pham_vi=all``)."""
     left, right = st.columns([3, 2])
-    query = left.text_input(t("search"), key="tim", bind="query-params", persist_state="session")
+    _url_state("tim", lambda v: len(v) < 200)
+    query = left.text_input(t("search"), key="tim")
+    _keep_in_url("tim", query, "")
+    _url_state("pham_vi", lambda v: v in ("this", "all"))
     scope = right.segmented_control(t("search_scope"), ["this", "all"], key="pham_vi", default="this",
                                     required=True, format_func=lambda s: t(f"search_{s}"))
+    _keep_in_url("pham_vi", scope, "this")
     return (query or "").strip(), scope or "this"
 
 
@@ -334,7 +362,7 @@ def search_results(hits: list, query: str) -> None:
         return
     st.caption(t("search_count", n=len(hits), q=query))
     st.html(REPORT_CSS + "".join(
-        f'<div class="report-body"><b><a href="/xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
+        f'<div class="report-body"><b><a href="xa-phuong?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
         f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
         for h in hits))
 
@@ -387,7 +415,7 @@ def meeting_setup(periods: pd.DataFrame, options: dict[str, str], default: list[
                                      format_func=lambda c: options.get(c, c), key="meeting_communes")
         seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto")
         refresh = cols[3].button(t("meeting_refresh"), key="meeting_refresh")
-        st.html(f'<a href="tong-quan?lang={lang()}" target="_self">← {_esc(t("exit_meeting"))}</a>'
+        st.html(f'<a href="./?lang={lang()}" target="_self">← {_esc(t("exit_meeting"))}</a>'
                 f' &nbsp;·&nbsp; {_esc(t("meeting_keys"))}')
     return period, chosen, int(seconds), refresh
 

@@ -14,7 +14,7 @@ def body() -> None:
     ui.demo_banner(period)
     rows = ui.query("commune_table", period, Filters(commune=code))
     kpis = views.commune_kpis(rows, ui.query("province_table", period), lang)
-    ui.subheader(ui.t("kpis"))
+    ui.subheader(f"{rows['commune_name'].iloc[0]} ({code}) · {ui.t('kpis')}")
     ui.kpi_cards(kpis)
     ui.dataframe(kpis[["name", "value_text", "target_text", "province_text", "status_text"]].rename(
         columns={"name": ui.t("indicator"), "value_text": ui.t("value"), "target_text": ui.t("target"),
