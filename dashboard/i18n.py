@@ -167,6 +167,7 @@ LABELS.update({
     "search_all": ("Tất cả báo cáo", "All reports"),
     "search_none": ("Không tìm thấy «{q}».", "No match for «{q}»."),
     "search_count": ("{n} mục khớp với «{q}»", "{n} sections match «{q}»"),
+    "search_hits_here": ("{n} chỗ khớp với «{q}» trong báo cáo này", "{n} matches for «{q}» in this report"),
     "focus_sentence": ("Câu đang xem", "Sentence shown"),
     "meeting_stamp": ("Số liệu tính đến {at}", "Figures as of {at}"),
     "meeting_setup": ("Thiết lập buổi họp", "Meeting setup"),

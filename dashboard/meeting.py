@@ -61,7 +61,7 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
     real, _ = queries.coverage(engine, period, include_demo=False)
     return Snapshot(
         period=period, taken_at=now or datetime.now(), province=queries.province_table(engine, period),
-        lagging=queries.lagging_communes(engine, period, limit=10),
+        lagging=queries.lagging_communes(engine, period, limit=10_000),
         communes={c: queries.commune_table(engine, period, queries.Filters(commune=c)) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
         real_coverage=real, has_demo=queries.has_demo(engine, period))
@@ -85,16 +85,15 @@ def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
         (i18n.t("reported_short", lang), f"{reported}/{total}",
          i18n.t("coverage_real", lang, n=snap.real_coverage)),
         (i18n.t("targets_met", lang), f"{met}/{len(scored)}", snap.period),
-        (i18n.t("communes_lagging", lang), str(len(snap.lagging)) + ("+" if len(snap.lagging) >= 10 else ""),
-         ""),
+        (i18n.t("communes_lagging", lang), f"{len(snap.lagging)}/{total}", ""),
     ]
     figure = charts.progress_bullets(scored, lang, font_size=20) if not scored.empty else None
     return [Slide("summary", i18n.t("slide_summary", lang), snap.period, cards, None, figure)]
 
 
 def lagging_slide(snap: Snapshot, lang: str) -> list[Slide]:
-    """The communes missing the most targets, as a large table."""
-    lag = snap.lagging
+    """The ten communes missing the most targets, as a large table."""
+    lag = snap.lagging.head(10)
     table = pd.DataFrame({
         i18n.t("commune_name", lang): lag["commune_name"],
         i18n.t("unit_type", lang): [views.unit_type_name(u, lang) for u in lag["unit_type"]],

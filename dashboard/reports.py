@@ -132,27 +132,34 @@ def reflow(body: str) -> str:
     return _WRAPPED.sub(" ", body)
 
 
+def _with_hits(text: str, query: str | None) -> str:
+    """``text`` escaped, with every match of ``query`` in ``<mark class="hit">``."""
+    out, cursor = [], 0
+    for start, end in search.find(text, query) if query else []:
+        out += [html.escape(text[cursor:start]), '<mark class="hit">', html.escape(text[start:end]), "</mark>"]
+        cursor = end
+    return "".join(out) + html.escape(text[cursor:])
+
+
 def body_html(body: str, marks: list[tuple[int, str]], focus: int | None = None,
               query: str | None = None) -> str:
-    """A section body as safe HTML: evidence sentences in ``<mark id=…>``, search hits in ``<b>``.
+    """A section body as safe HTML: evidence sentences in ``<mark id=…>``, search hits inside them too.
 
     ``marks`` are ``(observation id, evidence sentence)``; the focused one gets the
     ``focus`` class. Everything else is escaped, so markup in a report stays text.
     """
     body = reflow(body)
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, int]] = []
     for obs_id, sentence in marks:
-        for start, end in search.find(body, sentence)[:1]:
-            cls = "evidence focus" if focus == obs_id else "evidence"
-            spans.append((start, end, f'<mark id="{anchor(obs_id)}" class="{cls}">'))
-    for start, end in search.find(body, query) if query else []:
-        spans.append((start, end, '<mark class="hit">'))
+        spans += [(start, end, obs_id) for start, end in search.find(body, sentence)[:1]]
     spans.sort()
     out, cursor = [], 0
-    for start, end, tag in spans:
-        if start < cursor:  # overlapping spans: keep the first
+    for start, end, obs_id in spans:
+        if start < cursor:  # two values from one sentence: it is marked once
             continue
-        out += [html.escape(body[cursor:start]), tag, html.escape(body[start:end]), "</mark>"]
+        cls = "evidence focus" if focus == obs_id else "evidence"
+        out += [_with_hits(body[cursor:start], query), f'<mark id="{anchor(obs_id)}" class="{cls}">',
+                _with_hits(body[start:end], query), "</mark>"]
         cursor = end
-    out.append(html.escape(body[cursor:]))
+    out.append(_with_hits(body[cursor:], query))
     return "<br>".join("".join(out).split("\n"))

@@ -303,7 +303,7 @@ def value_picker(values: pd.DataFrame) -> int | None:
     if values.empty:
         return None
     labels = {str(r.id): f"{format_value(r.value, r.unit, r.qualifier)} · "
-              f"{(r.indicator_name_en if lang() == 'en' else r.indicator_name) or r.label or t('unmapped')}"
+              f"{next((x for x in (r.indicator_name_en if lang() == 'en' else r.indicator_name, r.label) if isinstance(x, str)), t('unmapped'))}"
               for r in values.itertuples()}
     wanted = st.query_params.get("cau")
     choice = st.pills(t("report_values"), list(labels), key="cau_pick", format_func=labels.get,
@@ -338,8 +338,9 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
                 if node.body:
                     st.html('<div class="report-body">' + reports.body_html(node.body, marks, focus, query) + "</div>")
     if focus and home:
-        st.html(f"<script>setTimeout(()=>{{const e=document.getElementById('{reports.anchor(focus)}');"
-                "if(e)e.scrollIntoView({block:'center'});}},400)</script>", unsafe_allow_javascript=True)
+        script = ("<script>setTimeout(() => { const e = document.getElementById('%s');"
+                  " if (e) e.scrollIntoView({block: 'center'}); }, 400)</script>") % reports.anchor(focus)
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def search_box() -> tuple[str, str]:
@@ -362,7 +363,7 @@ def search_results(hits: list, query: str) -> None:
         return
     st.caption(t("search_count", n=len(hits), q=query))
     st.html(REPORT_CSS + "".join(
-        f'<div class="report-body"><b><a href="xa-phuong?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
+        f'<div class="report-body"><b><a href="xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
         f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
         for h in hits))
 
@@ -374,7 +375,7 @@ MEETING_CSS = """<style>
 .slide-title{font-size:clamp(2.2rem,3.4vw,4rem);font-weight:800;color:#000;line-height:1.1;margin:0}
 .slide-sub{font-size:clamp(1.1rem,1.5vw,1.8rem);color:#222;margin:.2rem 0 .6rem 0}
 .slide-stamp{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;background:#FFE08A;padding:.2rem .7rem;
- border-radius:.3rem;font-weight:700;display:inline-block}
+ border-radius:.3rem;font-weight:700;display:inline-block;white-space:nowrap}
 .slide-count{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;font-weight:700;text-align:right}
 .slide-cards{display:flex;gap:1.2rem;margin:.4rem 0 .8rem 0}
 .slide-card{flex:1;border:3px solid #000;border-radius:.5rem;padding:.5rem 1rem;background:#fff}
@@ -436,7 +437,7 @@ def _move(step: int, count: int) -> None:
 
 
 def _render_slide(slide: meeting.Slide, number: int, count: int, stamp: str) -> None:
-    head, right = st.columns([4, 1])
+    head, right = st.columns([3, 2])
     head.html(f'<p class="slide-title">{_esc(slide.title)}</p>'
               f'<p class="slide-sub">{_esc(slide.subtitle)}</p>')
     right.html(f'<p class="slide-count">{number}/{count}</p><p style="text-align:right">'

@@ -119,12 +119,12 @@ def pillars_present(table: pd.DataFrame) -> list[str]:
 
 
 def lagging_view(lagging: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Lagging communes, with a ``_link`` column to each one's page (``xa-phuong?xa=21349``)."""
+    """Lagging communes, with a ``_link`` column to each one's page (``xa?xa=21349``)."""
     return pd.DataFrame({
         label("commune_name", lang): lagging["commune_name"],
         label("unit_type", lang): [unit_type_name(u, lang) for u in lagging["unit_type"]],
         label("not_met_count", lang): [f"{n}/{s}" for n, s in zip(lagging["not_met"], lagging["scored"])],
-        "_link": [f"xa-phuong?xa={c}" for c in lagging["commune_code"]],
+        "_link": [f"xa?xa={c}" for c in lagging["commune_code"]],
     })
 
 

@@ -37,7 +37,7 @@ def body() -> None:
     if query and scope == "this":
         hits = sum(len(search.find(n.body, query)) + len(search.find(n.heading, query))
                    for root in nodes for n in root.walk())
-        ui.caption(ui.t("search_count", n=hits, q=query))
+        ui.caption(ui.t("search_hits_here", n=hits, q=query))
     ui.subheader(ui.t("outline"))
     ui.report_document(nodes, values, focus, query if scope == "this" else None)
 

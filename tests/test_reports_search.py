@@ -64,6 +64,9 @@ def test_body_html_reflows_hard_wraps_and_escapes():
     html = reports.body_html(body, [(7, "đạt tỷ lệ 65,5%.")], query="dong moi")
     assert "tỷ lệ 65,5%.</mark><br>" in html
     assert "&lt;b&gt;<mark class=\"hit\">Dòng mới</mark>&lt;/b&gt;" in html
+    nested = reports.body_html("Phong trào Bình dân học vụ số.", [(3, "Phong trào Bình dân học vụ số.")],
+                               query="hoc vu so")
+    assert nested == '<mark id="cau-3" class="evidence">Phong trào Bình dân <mark class="hit">học vụ số</mark>.</mark>'
 
 
 def test_search_across_reports_finds_folded_query(report_engine):

@@ -23,6 +23,20 @@ if add_sample_report not in BROWSER_DB_HOOKS:
 BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_server(browser, server):
+    """Open every page once first: right after start, Streamlit 1.67 sometimes answers the first
+    deep link to a page other than the default with a "Page not found" dialog (an upstream race;
+    the same link works from then on)."""
+    context = browser.new_context()
+    page = context.new_page()
+    for path in ("", "chi-tieu", "xa", "trinh-chieu"):
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector('[data-testid="stApp"]')
+        page.wait_for_timeout(1500)
+    context.close()
+
+
 def check_clean(view):
     assert not view.errors_on_page(), view.errors_on_page()
     errors = [e for e in view.console_errors
@@ -77,9 +91,8 @@ def test_explorer_filters_survive_a_trip_to_another_page(offline_page):
 @pytest.mark.parametrize("size", SIZES)
 def test_commune_link_opens_son_mai_with_its_report_sections(offline_page, size):
     view = offline_page(size)
-    page = view.open("xa-phuong?xa=21349", wait_for='[data-testid="stExpander"]')
+    page = view.open("xa?xa=21349", wait_for="text=III. Thuận lợi, hạn chế")
     view.screenshot("xa-son-mai")
-    page.screenshot(path=str(view.screenshot("xa-son-mai")).replace(".png", "-full.png"), full_page=True)
     text = page.inner_text(MAIN)
     assert "Sơn Mai" in text
     assert "Bao cao CDS xa Son Mai 9 thang 2025.docx" in text and "03/10/2025 14:05" in text
@@ -92,8 +105,8 @@ def test_commune_link_opens_son_mai_with_its_report_sections(offline_page, size)
 
 def test_a_number_opens_its_highlighted_sentence(offline_page):
     view = offline_page("projector")
-    page = view.open("xa-phuong?xa=21349", wait_for='[data-testid="stExpander"]')
-    page.get_by_role("button", name="65,5% · Hồ sơ TTHC nộp trực tuyến").click()
+    page = view.open("xa?xa=21349", wait_for='[data-testid="stExpander"]')
+    page.get_by_text("65,5% · Hồ sơ TTHC nộp trực tuyến").click()
     view.wait_idle()
     mark = page.locator("mark.evidence.focus")
     mark.wait_for(timeout=10_000)
@@ -105,7 +118,7 @@ def test_a_number_opens_its_highlighted_sentence(offline_page):
 
 def test_search_without_diacritics_finds_the_phrase(offline_page):
     view = offline_page("office")
-    page = view.open("xa-phuong?xa=21349&tim=binh+dan+hoc+vu+so", wait_for='[data-testid="stExpander"]')
+    page = view.open("xa?xa=21349&tim=binh+dan+hoc+vu+so", wait_for="mark.hit")
     hits = page.locator("mark.hit")
     assert hits.count() >= 2 and hits.first.inner_text() == "Bình dân học vụ số"
     check_clean(view)
@@ -114,7 +127,7 @@ def test_search_without_diacritics_finds_the_phrase(offline_page):
 @pytest.mark.parametrize("size", SIZES)
 def test_meeting_mode_advances_with_the_keyboard_and_shows_the_stamp(offline_page, size):
     view = offline_page(size)
-    page = view.open("trinh-chieu", wait_for=".slide-title")
+    page = view.open("trinh-chieu", wait_for=".st-key-slide .js-plotly-plot")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     first = page.inner_text(".slide-title")
     assert "Số liệu tính đến" in page.inner_text(".slide-stamp")
@@ -124,8 +137,10 @@ def test_meeting_mode_advances_with_the_keyboard_and_shows_the_stamp(offline_pag
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.slide-count').innerText.startsWith('2/')")
     assert page.inner_text(".slide-title") != first
+    view.wait_idle()
     view.screenshot("trinh-chieu-2")
     page.keyboard.press("PageDown")
     page.wait_for_function("() => document.querySelector('.slide-count').innerText.startsWith('3/')")
+    view.wait_idle()
     view.screenshot("trinh-chieu-3")
     check_clean(view)
