@@ -29,7 +29,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
                    f"{i18n.t('source', lang)}: {views.target_note(src, stg, lang)}"
                    for n, v, t, s, src, stg in zip(names, pct["value"], pct["target"], pct["status"],
                                                    pct["target_source"], pct["target_standing"])],
-        hoverinfo="text", name=i18n.t("value", lang))
+        hoverinfo="text", name=i18n.t("value", lang), showlegend=False)
     has_target = pct["target"].notna()
     fig.add_scatter(
         y=names[has_target], x=pct.loc[has_target, "target"], mode="markers",

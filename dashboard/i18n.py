@@ -129,6 +129,7 @@ LABELS.update({
     "no_previous": ("Chưa có kỳ trước để so sánh.", "No earlier period to compare with."),
     "change_from": ("So với kỳ {period}", "Compared with {period}"),
     "targets_met": ("Chỉ tiêu toàn tỉnh đạt", "Province targets met"),
+    "commune_targets_met": ("Chỉ tiêu của xã đạt", "The commune's targets met"),
     "targets_by_pillar": ("Kết quả so với mục tiêu, theo trụ cột", "Actual vs target, by pillar"),
     "target_table": ("Bảng chỉ tiêu toàn tỉnh", "Province target table"),
     "target_notes": ("Nguồn và mức tin cậy của từng mục tiêu", "Source and standing of each target"),

@@ -114,7 +114,7 @@ def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
             i18n.t("status", lang): kpis["status_text"]}) if not kpis.empty else None
         name = snap.commune_names.get(code, code)
         slides.append(Slide(f"commune-{code}", name, snap.period,
-                            [(i18n.t("targets_met", lang), f"{met}/{len(kpis)}", "")], view))
+                            [(i18n.t("commune_targets_met", lang), f"{met}/{len(kpis)}", "")], view))
     return slides
 
 

@@ -141,6 +141,12 @@ def _with_hits(text: str, query: str | None) -> str:
     return "".join(out) + html.escape(text[cursor:])
 
 
+def heading_html(title: str, level: int, query: str | None = None) -> str:
+    """A section heading as safe HTML (``<h4>`` and below), search hits marked."""
+    n = min(6, 3 + level)
+    return f'<h{n} class="report-heading">{_with_hits(title, query)}</h{n}>'
+
+
 def body_html(body: str, marks: list[tuple[int, str]], focus: int | None = None,
               query: str | None = None) -> str:
     """A section body as safe HTML: evidence sentences in ``<mark id=…>``, search hits inside them too.

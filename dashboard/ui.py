@@ -22,10 +22,14 @@ STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on 
 }
 
 
-@st.cache_resource
 def engine(url: str | None = None):
-    """The database engine, created (and seeded when empty) once per server process."""
-    url = database_url(url)
+    """The database engine, created (and seeded when empty) once per server process and URL."""
+    return _engine(database_url(url))
+
+
+@st.cache_resource
+def _engine(url: str):
+    # Keyed on the resolved URL, so a changed DATABASE_URL (tests) never gets another database.
     eng = db.connect(url)
     if not setup.is_seeded(eng):
         setup.build(url)
@@ -33,8 +37,8 @@ def engine(url: str | None = None):
 
 
 def data_version() -> str:
-    """The database's change token; cached queries are keyed on it."""
-    return db.data_version(engine())
+    """The database's change token; cached queries are keyed on it (and on the database URL)."""
+    return database_url() + "|" + db.data_version(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -115,7 +119,7 @@ def format_value(v, unit, qualifier=None) -> str:
 
 def dataframe(frame: pd.DataFrame, key: str, **kwargs) -> None:
     """A table with the project's defaults (no index, full width)."""
-    st.dataframe(frame, hide_index=True, use_container_width=True, key=key, **kwargs)
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, **kwargs)
 
 
 def page_header(title_key: str) -> None:
@@ -132,7 +136,7 @@ def run_page(body: Callable[[], None]) -> None:
 
 def plot(fig, key: str) -> None:
     """A plotly chart without the mode bar's online links."""
-    st.plotly_chart(fig, use_container_width=True, key=key,
+    st.plotly_chart(fig, width="stretch", key=key,
                     config={"displaylogo": False, "showLink": False})
 
 
@@ -255,10 +259,21 @@ def pillar_panels(table: pd.DataFrame) -> None:
                     plot(charts.progress_bullets(pct, lang_), key=f"bullets_{pillar}")
             others = rows[rows["unit"] != "%"]
             for cell, r in zip(col.columns(max(1, min(3, len(others)))), others.itertuples()):
-                note = f"{t('target')}: {format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}"
-                cell.metric(views.indicator_names(others.loc[[r.Index]], lang_).iloc[0],
-                            format_value(r.value, r.unit), help=views.target_note(
-                                r.target_source, r.target_standing, lang_) + "\n\n" + note)
+                name = views.indicator_names(others.loc[[r.Index]], lang_).iloc[0]
+                unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
+                value = format_value(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
+                cell.metric(name + unit, value, help=f"{name}{unit}\n\n{t('target')}: "
+                            f"{format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}\n\n"
+                            f"{t('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}")
+
+
+def status_legend() -> None:
+    """What the bar colours mean, in the chart colours themselves."""
+    st.html(" ".join(
+        f'<span style="display:inline-block;margin-right:1.2rem"><span style="display:inline-block;width:.9rem;'
+        f'height:.9rem;background:{colour};vertical-align:middle;margin-right:.35rem"></span>'
+        f"{_esc(views.status_name(name, lang()))}</span>"
+        for name, colour in charts.STATUS_COLOURS.items() if name != rules.NOT_SCORED))
 
 
 def target_notes(table: pd.DataFrame) -> None:
@@ -319,7 +334,8 @@ REPORT_CSS = """<style>
 .report-body{font-size:1.02rem;line-height:1.6}
 .report-body mark.evidence{background:#FFE08A;padding:0 2px}
 .report-body mark.evidence.focus{background:#F0B400;outline:3px solid #0072B2;font-weight:600}
-.report-body mark.hit{background:#BFE3FF}
+.report-body mark.hit,.report-heading mark.hit{background:#BFE3FF}
+.report-heading{margin:.8rem 0 .2rem 0;font-weight:700}
 </style>"""
 
 
@@ -334,7 +350,7 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
         with st.expander(root.title + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
             for node in root.walk():
                 if node is not root:
-                    st.markdown(f"{'#' * min(6, 3 + node.level)} {node.title}")
+                    st.html(reports.heading_html(node.title, node.level, query))
                 if node.body:
                     st.html('<div class="report-body">' + reports.body_html(node.body, marks, focus, query) + "</div>")
     if focus and home:
