@@ -54,17 +54,23 @@ def default_communes(engine: Engine, period: str, how_many: int = 3) -> list[str
     return list(queries.lagging_communes(engine, period, how_many)["commune_code"])
 
 
-def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = None) -> Snapshot:
-    """Read the province table, lagging communes and the chosen communes' tables for ``period``."""
-    names = queries.communes(engine).set_index("code")["name"].to_dict()
-    reported, total = queries.coverage(engine, period)
-    real, _ = queries.coverage(engine, period, include_demo=False)
+def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = None,
+         query: Callable | None = None) -> Snapshot:
+    """Read the province table, lagging communes and the chosen communes' tables for ``period``.
+
+    ``query(name, *args)`` runs ``dashboard.queries.<name>``; pages pass their cached
+    runner (the data is still current: the cache is keyed on the database's last change).
+    """
+    q = query or (lambda name, *args: getattr(queries, name)(engine, *args))
+    names = q("communes").set_index("code")["name"].to_dict()
+    reported, total = q("coverage", period)
+    real, _ = q("coverage", period, False)
     return Snapshot(
-        period=period, taken_at=now or datetime.now(), province=queries.province_table(engine, period),
-        lagging=queries.lagging_communes(engine, period, limit=10_000),
-        communes={c: queries.commune_table(engine, period, queries.Filters(commune=c)) for c in chosen},
+        period=period, taken_at=now or datetime.now(), province=q("province_table", period),
+        lagging=q("lagging_communes", period, 10_000),
+        communes={c: q("commune_table", period, queries.Filters(commune=c)) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
-        real_coverage=real, has_demo=queries.has_demo(engine, period))
+        real_coverage=real, has_demo=q("has_demo", period))
 
 
 def stamp(snapshot: Snapshot, lang: str = "vi") -> str:

@@ -498,3 +498,28 @@ def session_period(codes: list[str]) -> str:
 
 def container(**kwargs):
     return st.container(**kwargs)
+
+
+def time_page(path: str, url: str, repeat: int = 5) -> float:
+    """Median milliseconds of a page's server run (Streamlit's AppTest) against ``url``; for the benchmark."""
+    import os
+    import statistics
+
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        AppTest.from_file(path, default_timeout=120).run()  # warm the caches, as a first visitor does
+        runs = []
+        for _ in range(repeat):
+            at = AppTest.from_file(path, default_timeout=120)
+            start = time.perf_counter()
+            at.run()
+            runs.append((time.perf_counter() - start) * 1000)
+        return statistics.median(runs)
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous

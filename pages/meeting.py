@@ -15,7 +15,7 @@ def body() -> None:
     default = ui.cached("meeting", "default_communes", period)
     options = views.commune_options(ui.query("communes"), lang)
     period, chosen, seconds, refresh = ui.meeting_setup(periods, options, default)
-    snap = ui.meeting_snapshot(lambda p, c: meeting.take(ui.engine(), p, c), period, chosen, refresh)
+    snap = ui.meeting_snapshot(lambda p, c: meeting.take(ui.engine(), p, c, query=ui.query), period, chosen, refresh)
     with deck_area:
         if snap.has_demo:
             ui.caption("⚠️ " + ui.t("demo_short"))
