@@ -13,13 +13,18 @@ STATUS_COLOURS = {
 }
 
 
+# Streamlit's own (bundled, offline) typeface first, so charts read like the text around them.
+FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+
+
 def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14) -> go.Figure:
     """Horizontal bullet chart of percentage indicators: actual bar, target tick, status colour."""
     pct = table[(table["unit"] == "%") & table["value"].notna()].copy()
     names = pct["indicator_name"] if lang == "vi" else pct["indicator_name_en"]
+    short = names.map(lambda n: n if len(n) <= 42 else n[:40].rstrip() + "…")  # full name on hover
     fig = go.Figure()
     fig.add_bar(
-        y=names, x=pct["value"], orientation="h",
+        y=short, x=pct["value"], orientation="h",
         marker_color=[STATUS_COLOURS.get(s, "#999999") for s in pct["status"]],
         text=[i18n.value(v, "%", lang) for v in pct["value"]], textposition="inside",
         insidetextanchor="end", textfont={"color": "white", "size": font_size},
@@ -32,14 +37,15 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
         hoverinfo="text", name=i18n.t("value", lang), showlegend=False)
     has_target = pct["target"].notna()
     fig.add_scatter(
-        y=names[has_target], x=pct.loc[has_target, "target"], mode="markers",
+        y=short[has_target], x=pct.loc[has_target, "target"], mode="markers",
         marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": "#000000"}},
         name=i18n.t("target", lang), hoverinfo="skip")
     fig.update_layout(
-        height=max(260, (34 + 2 * (font_size - 14)) * len(pct) + 80), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD"},
-        yaxis={"autorange": "reversed"}, plot_bgcolor="white", bargap=0.35,
-        legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size},
+        height=max(260, (34 if font_size <= 14 else 40) * len(pct) + 80),
+        margin={"l": 24, "r": 10, "t": 30, "b": 10},
+        xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
+        legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,")
     return fig
 
@@ -68,6 +74,6 @@ def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.F
     fig.update_layout(
         title=title, height=max(300, 22 * len(frame) + 110), margin={"l": 10, "r": 60, "t": 60, "b": 10},
         yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#DDDDDD",
-        "ticksuffix": "%" if unit == "%" else ""}, plot_bgcolor="white", font={"size": 13},
+        "ticksuffix": "%" if unit == "%" else ""}, plot_bgcolor="white", font={"size": 13, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,", showlegend=False)
     return fig

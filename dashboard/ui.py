@@ -136,7 +136,7 @@ def run_page(body: Callable[[], None]) -> None:
 
 def plot(fig, key: str) -> None:
     """A plotly chart without the mode bar's online links."""
-    st.plotly_chart(fig, width="stretch", key=key,
+    st.plotly_chart(fig, width="stretch", key=key, theme=None,  # our fonts and colours, not the theme's
                     config={"displaylogo": False, "showLink": False})
 
 
@@ -246,11 +246,11 @@ def downloads(table: pd.DataFrame, period: str, filters: queries.Filters) -> Non
 
 
 def pillar_panels(table: pd.DataFrame) -> None:
-    """Per pillar: bullets of its percentage indicators, cards for its counts; two pillars a row."""
+    """Per pillar: bullets of its percentage indicators, cards for its counts."""
     lang_ = lang()
-    pillars = views.pillars_present(table)
-    for i in range(0, len(pillars), 2):
-        for col, pillar in zip(st.columns(2, border=True), pillars[i:i + 2]):
+    for pillar in views.pillars_present(table):
+        # One pillar a row: at 1366 px two side by side leave the indicator names no room.
+        for col in [st.container(border=True)]:
             rows = table[table["pillar"] == pillar]
             col.markdown(f"#### {views.pillar_name(pillar, lang_)}")
             pct = rows[(rows["unit"] == "%") & rows["value"].notna()]
@@ -281,7 +281,7 @@ def target_notes(table: pd.DataFrame) -> None:
     with st.expander(t("target_notes")):
         for r in table[table["target"].notna()].itertuples():
             st.markdown(f"- **{views.indicator_names(table.loc[[r.Index]], lang()).iloc[0]}** — "
-                        f"{format_value(r.target, r.unit)} ({r.target_scope}): "
+                        f"{format_value(r.target, r.unit)} ({t('scope_' + str(r.target_scope))}): "
                         f"{views.target_note(r.target_source, r.target_standing, lang())}")
 
 
