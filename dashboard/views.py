@@ -156,6 +156,16 @@ def sort_rows(table: pd.DataFrame, sort: str = "ten") -> pd.DataFrame:
     return keyed.drop(columns=[c for c in keyed.columns if c.startswith("_")]).reset_index(drop=True)
 
 
+def describe_filters(filters, lang: str = "vi") -> str:
+    """The explorer's filters in the interface language (snapshots keep the Vietnamese stamp)."""
+    if lang != "en":
+        return filters.describe()
+    parts = [f"{k}={v}" for k, v in (("indicator", filters.indicator), ("pillar", filters.pillar),
+             ("unit type", filters.unit_type), ("status", status_name(filters.status, "en") if filters.status else None),
+             ("commune", filters.commune)) if v]
+    return "; ".join(parts) or "no filter"
+
+
 def explorer_view(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The explorer's table as shown: rank, commune, indicator, value, target, gap, status, evidence."""
     t = table

@@ -12,7 +12,7 @@ def body() -> None:
     lang = ui.lang()
     filters, sort = ui.explorer_filters(ui.query("indicators"))
     table = views.sort_rows(ui.query("commune_table", period, filters), sort)
-    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=filters.describe()))
+    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=views.describe_filters(filters, lang)))
     ui.dataframe(views.explorer_view(table, lang), key="explorer_table",
                  height=min(560, 35 * len(table) + 40))
     ui.downloads(table, period, filters)
