@@ -41,15 +41,9 @@ def data_version() -> str:
     return database_url() + "|" + db.data_version(engine())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _cached(name: str, version: str, *args):
-    func = getattr(queries, name)
-    return func(engine(), *args)
-
-
 def query(name: str, *args):
     """Run ``dashboard.queries.<name>(engine, *args)``, cached until the data changes."""
-    return _cached(name, data_version(), *args)
+    return cached("queries", name, *args)
 
 
 def lang() -> str:
@@ -167,6 +161,7 @@ import time  # noqa: E402
 from html import escape as _esc  # noqa: E402
 
 from dashboard import charts, export, meeting, reports, search, views  # noqa: E402
+from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS, REPORT_CSS  # noqa: E402
 from dashboard import status as rules  # noqa: E402
 
 
@@ -330,15 +325,6 @@ def value_picker(values: pd.DataFrame) -> int | None:
     return int(choice) if choice else None
 
 
-REPORT_CSS = """<style>
-.report-body{font-size:1.02rem;line-height:1.6}
-.report-body mark.evidence{background:#FFE08A;padding:0 2px}
-.report-body mark.evidence.focus{background:#F0B400;outline:3px solid #0072B2;font-weight:600}
-.report-body mark.hit,.report-heading mark.hit{background:#BFE3FF}
-.report-heading{margin:.8rem 0 .2rem 0;font-weight:700}
-</style>"""
-
-
 def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query: str | None) -> None:
     """The report's outline: one expander per top section (open where the chosen sentence is)."""
     st.html(REPORT_CSS)
@@ -382,36 +368,6 @@ def search_results(hits: list, query: str) -> None:
         f'<div class="report-body"><b><a href="xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
         f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
         for h in hits))
-
-
-MEETING_CSS = """<style>
-[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stExpandSidebarButton"],
-[data-testid="stHeader"],[data-testid="stToolbar"]{display:none!important}
-.stMainBlockContainer,.block-container{padding:1.2rem 2.5rem 1rem 2.5rem!important;max-width:100%!important}
-.slide-title{font-size:clamp(2.2rem,3.4vw,4rem);font-weight:800;color:#000;line-height:1.1;margin:0}
-.slide-sub{font-size:clamp(1.1rem,1.5vw,1.8rem);color:#222;margin:.2rem 0 .6rem 0}
-.slide-stamp{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;background:#FFE08A;padding:.2rem .7rem;
- border-radius:.3rem;font-weight:700;display:inline-block;white-space:nowrap}
-.slide-count{font-size:clamp(1rem,1.3vw,1.6rem);color:#000;font-weight:700;text-align:right}
-.slide-cards{display:flex;gap:1.2rem;margin:.4rem 0 .8rem 0}
-.slide-card{flex:1;border:3px solid #000;border-radius:.5rem;padding:.5rem 1rem;background:#fff}
-.slide-card .v{font-size:clamp(2.4rem,3.6vw,4.4rem);font-weight:800;color:#000;line-height:1.1}
-.slide-card .l{font-size:clamp(1.1rem,1.4vw,1.7rem);color:#000;font-weight:600}
-.slide-card .n{font-size:clamp(.9rem,1.1vw,1.3rem);color:#333}
-.st-key-slide [data-testid="stTable"] td,.st-key-slide [data-testid="stTable"] th{
- font-size:clamp(1.1rem,1.45vw,1.75rem)!important;color:#000!important;padding:.35rem .7rem!important}
-.st-key-slide [data-testid="stTable"] th{font-weight:800!important;background:#EEF2F6!important}
-.st-key-meeting_prev button,.st-key-meeting_next button{font-size:1.4rem!important;min-height:3rem}
-</style>"""
-
-# PageDown / PageUp (presentation clickers) and Space; the arrow keys are the buttons' own shortcuts.
-MEETING_KEYS_JS = """<script>
-if(!window.__meetingKeys){window.__meetingKeys=true;
-document.addEventListener('keydown',function(e){
- const t=e.target&&e.target.tagName; if(t==='INPUT'||t==='TEXTAREA'||(e.target&&e.target.isContentEditable))return;
- const map={PageDown:'meeting_next',' ':'meeting_next',PageUp:'meeting_prev'}; const k=map[e.key]; if(!k)return;
- const b=document.querySelector('.st-key-'+k+' button'); if(b){e.preventDefault();b.click();}});}
-</script>"""
 
 
 def meeting_chrome() -> None:
