@@ -386,7 +386,8 @@ def meeting_setup(periods: pd.DataFrame, options: dict[str, str], default: list[
                                    if st.session_state.get("_period") in codes else 0)
         chosen = cols[1].multiselect(t("meeting_communes"), list(options), default=default,
                                      format_func=lambda c: options.get(c, c), key="meeting_communes")
-        seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto")
+        seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto",
+                                       on_change=_move, args=(0, 1))  # the timer counts from now
         refresh = cols[3].button(t("meeting_refresh"), key="meeting_refresh")
         st.html(f'<a href="./?lang={lang()}" target="_self">← {_esc(t("exit_meeting"))}</a>'
                 f' &nbsp;·&nbsp; {_esc(t("meeting_keys"))}')
@@ -404,7 +405,8 @@ def meeting_snapshot(take, period: str, chosen: list[str], refresh: bool):
 
 
 def _move(step: int, count: int) -> None:
-    st.session_state["slide"] = (st.session_state.get("slide", 0) + step) % max(count, 1)
+    if step:
+        st.session_state["slide"] = (st.session_state.get("slide", 0) + step) % max(count, 1)
     st.session_state["slide_at"] = time.monotonic()
 
 

@@ -74,6 +74,14 @@ def test_explorer_downloads_the_rows_shown_as_csv_with_vietnamese_intact(offline
     assert len(frame) == 9 and set(frame["Loại đơn vị"]) == {"phường"}
     assert set(frame["Tên chỉ tiêu"]) == {"Hồ sơ TTHC nộp trực tuyến"}
     assert "Phường Cẩm Thành" in set(frame["Tên đơn vị"])
+    if size == "projector":
+        with page.expect_download() as info:
+            page.locator(".st-key-download_xlsx button").click()
+        sheets = pd.read_excel(info.value.path(), sheet_name=None)
+        assert list(sheets) == ["Số liệu", "Thông tin"]
+        assert sheets["Số liệu"]["Mã xã"].astype(str).tolist() == frame["Mã xã"].astype(str).tolist()
+        stamp = dict(zip(sheets["Thông tin"]["Thông tin"], sheets["Thông tin"]["Giá trị"]))
+        assert stamp["Kỳ báo cáo"] == "9T/2025" and "loại đơn vị=phường" in stamp["Bộ lọc"]
     check_clean(view)
 
 
@@ -143,4 +151,18 @@ def test_meeting_mode_advances_with_the_keyboard_and_shows_the_stamp(offline_pag
     page.wait_for_function("() => document.querySelector('.slide-count').innerText.startsWith('3/')")
     view.wait_idle()
     view.screenshot("trinh-chieu-3")
+    check_clean(view)
+
+
+def test_meeting_mode_advances_by_itself_when_the_timer_is_set(offline_page):
+    view = offline_page("projector")
+    page = view.open("trinh-chieu", wait_for=".slide-title")
+    page.get_by_text("Thiết lập buổi họp").click()
+    field = page.locator(".st-key-meeting_auto input")
+    field.fill("3")
+    field.press("Enter")
+    view.wait_idle()
+    start = page.inner_text(".slide-count")
+    page.wait_for_function(
+        "(s) => document.querySelector('.slide-count').innerText !== s", arg=start, timeout=15_000)
     check_clean(view)
