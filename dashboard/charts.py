@@ -21,7 +21,8 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
     """Horizontal bullet chart of percentage indicators: actual bar, target tick, status colour."""
     pct = table[(table["unit"] == "%") & table["value"].notna()].copy()
     names = pct["indicator_name"] if lang == "vi" else pct["indicator_name_en"]
-    short = names.map(lambda n: n if len(n) <= 42 else n[:40].rstrip() + "…")  # full name on hover
+    room = 42 if font_size <= 14 else 34  # full name on hover
+    short = names.map(lambda n: n if len(n) <= room else n[:room - 2].rstrip() + "…")
     fig = go.Figure()
     fig.add_bar(
         y=short, x=pct["value"], orientation="h",

@@ -119,8 +119,8 @@ def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
             i18n.t("target", lang): kpis["target_text"], i18n.t("province", lang): kpis["province_text"],
             i18n.t("status", lang): kpis["status_text"]}) if not kpis.empty else None
         name = snap.commune_names.get(code, code)
-        slides.append(Slide(f"commune-{code}", name, snap.period,
-                            [(i18n.t("commune_targets_met", lang), f"{met}/{len(kpis)}", "")], view))
+        subtitle = f"{snap.period} · {i18n.t('commune_targets_met', lang)}: {met}/{len(kpis)}"
+        slides.append(Slide(f"commune-{code}", name, subtitle, table=view))
     return slides
 
 

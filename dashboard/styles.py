@@ -27,9 +27,11 @@ MEETING_CSS = """<style>
 .slide-card .v{font-size:clamp(2.4rem,3.6vw,4.4rem);font-weight:800;color:#000;line-height:1.1}
 .slide-card .l{font-size:clamp(1.1rem,1.4vw,1.7rem);color:#000;font-weight:600}
 .slide-card .n{font-size:clamp(.9rem,1.1vw,1.3rem);color:#333}
-.st-key-slide [data-testid="stTable"] td,.st-key-slide [data-testid="stTable"] th{
- font-size:clamp(1.1rem,1.45vw,1.75rem)!important;color:#000!important;padding:.35rem .7rem!important}
-.st-key-slide [data-testid="stTable"] th{font-weight:800!important;background:#EEF2F6!important}
+.slide-table{width:100%;border-collapse:collapse;color:#000}
+.slide-table th,.slide-table td{font-size:clamp(1.05rem,1.35vw,1.65rem);padding:.28rem .7rem;
+ border-bottom:2px solid #999;text-align:left}
+.slide-table th{font-weight:800;background:#EEF2F6}
+.slide-table td:first-child{font-weight:700;white-space:nowrap}
 .st-key-meeting_prev button,.st-key-meeting_next button{font-size:1.4rem!important;min-height:3rem}
 </style>"""
 

@@ -424,7 +424,12 @@ def _render_slide(slide: meeting.Slide, number: int, count: int, stamp: str) -> 
     if slide.figure is not None:
         plot(slide.figure, key=f"slide_fig_{slide.key}")
     if slide.table is not None:
-        st.table(slide.table.set_index(slide.table.columns[0]))
+        head = "".join(f"<th>{_esc(str(c))}</th>" for c in slide.table.columns)
+        colours = {views.status_name(k, lang()): c for k, c in charts.STATUS_COLOURS.items()}
+        body = "".join("<tr>" + "".join(
+            f'<td><b style="color:{colours[v]}">{_esc(v)}</b></td>' if v in colours else f"<td>{_esc(str(v))}</td>"
+            for v in row) + "</tr>" for row in slide.table.itertuples(index=False))
+        st.html(f'<table class="slide-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
 def slide_deck(slides: list, stamp: str, seconds: int) -> None:
