@@ -43,7 +43,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
         name=i18n.t("target", lang), hoverinfo="skip")
     fig.update_layout(
         height=max(260, (34 if font_size <= 14 else 40) * len(pct) + 80),
-        margin={"l": 24, "r": 10, "t": 30, "b": 10},
+        margin={"l": 44, "r": 10, "t": 30, "b": 10},  # room for plotly under-measuring the names
         xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD", "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
         legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
@@ -62,9 +62,9 @@ def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.F
     fig = go.Figure()
     fig.add_bar(
         y=frame["commune_name"], x=frame["value"], orientation="h",
-        marker_color=[STATUS_COLOURS.get(s, "#999999") for s in frame["status"]],
+        marker_color=[STATUS_COLOURS.get(s, "#0072B2") for s in frame["status"]],
         text=[i18n.value(v, unit, lang) for v in frame["value"]], textposition="outside",
-        hovertext=[f"{n}: {i18n.value(v, unit, lang)} · {views.status_name(s, lang)}"
+        hovertext=[f"{n}: {i18n.value(v, unit, lang)}" + (f" · {views.status_name(s, lang)}" if s else "")
                    for n, v, s in zip(frame["commune_name"], frame["value"], frame["status"])],
         hoverinfo="text", cliponaxis=False)
     targets = frame["target"].dropna().unique() if "target" in frame else []
@@ -73,8 +73,8 @@ def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.F
                       annotation_text=f"{i18n.t('target', lang)} {i18n.value(float(targets[0]), unit, lang)}",
                       annotation_position="top")
     fig.update_layout(
-        title=title, height=max(300, 22 * len(frame) + 110), margin={"l": 10, "r": 60, "t": 60, "b": 10},
-        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#DDDDDD",
+        title=title, height=max(300, 22 * len(frame) + 110), margin={"l": 44, "r": 60, "t": 60, "b": 30},
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#DDDDDD", "automargin": True,
         "ticksuffix": "%" if unit == "%" else ""}, plot_bgcolor="white", font={"size": 13, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,", showlegend=False)
     return fig

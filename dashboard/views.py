@@ -204,7 +204,7 @@ def ranking(table: pd.DataFrame) -> pd.DataFrame:
     share = scored.groupby("commune_name")["status"].apply(lambda s: 100.0 * (s == st.MET).mean())
     out = share.rename("value").reset_index().sort_values("value", ascending=False, kind="stable")
     out["target"] = None
-    out["status"] = [st.MET if v >= 50 else st.NOT_MET for v in out["value"]]
+    out["status"] = None  # a share of targets met has no target of its own: no status colour
     out["unit"] = "%"
     return out.reset_index(drop=True)
 
