@@ -300,11 +300,12 @@ def commune_select(options: dict[str, str]) -> str:
 def kpi_cards(kpis: pd.DataFrame) -> None:
     """Scored indicators as cards: value, gap to target (coloured by direction), target and province on hover."""
     scored = kpis[kpis["status"].isin([rules.MET, rules.NOT_MET])]
-    for start in range(0, len(scored), 4):
-        for col, r in zip(st.columns(4), scored.iloc[start:start + 4].itertuples()):
+    for start in range(0, len(scored), 3):  # three a row leaves room for the target at 1366 px
+        for col, r in zip(st.columns(3), scored.iloc[start:start + 3].itertuples()):
             col.metric(r.name, r.value_text, border=True, delta_color="normal",
-                       delta=f"{views.signed(r.gap, r.unit, lang())} · {t('target').lower()} {r.target_text}",
-                       help=f"{t('target')}: {r.target_text} · {t('province')}: {r.province_text} "
+                       delta=views.signed(r.gap, r.unit, lang()),
+                       delta_description=f"{t('target').lower()} {r.target_text}",
+                       help=f"**{r.name}**\n\n{t('target')}: {r.target_text} · {t('province')}: {r.province_text} "
                             f"({t('vs_province')}: {views.signed(r.vs_province, r.unit, lang())})")
 
 

@@ -100,6 +100,8 @@ def test_explorer_filters_survive_a_trip_to_another_page(offline_page):
 def test_commune_link_opens_son_mai_with_its_report_sections(offline_page, size):
     view = offline_page(size)
     page = view.open("xa?xa=21349", wait_for="text=III. Thuận lợi, hạn chế")
+    page.wait_for_selector('[data-testid="stMetricValue"]')
+    view.wait_idle()
     view.screenshot("xa-son-mai")
     text = page.inner_text(MAIN)
     assert "Sơn Mai" in text
