@@ -122,6 +122,18 @@ def page_header(title_key: str) -> None:
     st.title(t(title_key))
 
 
+def page_start(title_key: str, banner: bool = True) -> str | None:
+    """Title, language switch, period picker and (unless told not to) the demo banner.
+
+    Returns the chosen period, or None when the database has no values yet.
+    """
+    page_header(title_key)
+    period = period_select()
+    if period is not None and banner:
+        demo_banner(period)
+    return period
+
+
 def run_page(body: Callable[[], None]) -> None:
     """Run a page body with library errors shown as error boxes."""
     with errors_shown():

@@ -5,8 +5,7 @@ from dashboard.queries import Filters
 
 
 def body() -> None:
-    ui.page_header("commune")
-    period = ui.period_select()
+    period = ui.page_start("commune", banner=False)  # the banner goes under the commune picker
     if period is None:
         return
     lang = ui.lang()

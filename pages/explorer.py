@@ -4,11 +4,9 @@ from dashboard import charts, ui, views
 
 
 def body() -> None:
-    ui.page_header("explorer")
-    period = ui.period_select()
+    period = ui.page_start("explorer")
     if period is None:
         return
-    ui.demo_banner(period)
     lang = ui.lang()
     filters, sort = ui.explorer_filters(ui.query("indicators"))
     table = views.sort_rows(ui.query("commune_table", period, filters), sort)

@@ -4,11 +4,9 @@ from dashboard import i18n, ui, views
 
 
 def body() -> None:
-    ui.page_header("overview")
-    period = ui.period_select()
+    period = ui.page_start("overview")
     if period is None:
         return
-    ui.demo_banner(period)
     lang = ui.lang()
     previous = ui.query("previous_period", period)
     table = views.with_change(ui.query("province_table", period),
