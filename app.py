@@ -2,10 +2,15 @@
 
 import streamlit as st
 
+from dashboard.ui import t
+
 st.set_page_config(page_title="Ban Chỉ đạo 57 – Quảng Ngãi", page_icon="📊", layout="wide")
 pages = [
-    st.Page("pages/overview.py", title="Tổng quan", url_path="tong-quan", default=True),
-    st.Page("pages/map.py", title="Bản đồ", url_path="ban-do"),
-    st.Page("pages/review.py", title="Nhập và duyệt báo cáo", url_path="duyet-bao-cao"),
+    st.Page("pages/overview.py", title=t("overview"), url_path="tong-quan", default=True),
+    st.Page("pages/explorer.py", title=t("explorer"), url_path="chi-tieu"),
+    st.Page("pages/commune.py", title=t("commune"), url_path="xa"),
+    st.Page("pages/map.py", title=t("map"), url_path="ban-do"),
+    st.Page("pages/meeting.py", title=t("meeting"), url_path="trinh-chieu"),
+    st.Page("pages/review.py", title=t("review"), url_path="duyet-bao-cao"),
 ]
 st.navigation(pages).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, views
 
 STATUS_COLOURS = {
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -13,31 +13,68 @@ STATUS_COLOURS = {
 }
 
 
-def progress_bullets(table: pd.DataFrame, lang: str = "vi") -> go.Figure:
+# Streamlit's own (bundled, offline) typeface first, so charts read like the text around them.
+FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+
+
+def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14) -> go.Figure:
     """Horizontal bullet chart of percentage indicators: actual bar, target tick, status colour."""
     pct = table[(table["unit"] == "%") & table["value"].notna()].copy()
     names = pct["indicator_name"] if lang == "vi" else pct["indicator_name_en"]
+    room = 42 if font_size <= 14 else 34  # full name on hover
+    short = names.map(lambda n: n if len(n) <= room else n[:room - 2].rstrip() + "…")
     fig = go.Figure()
     fig.add_bar(
-        y=names, x=pct["value"], orientation="h",
+        y=short, x=pct["value"], orientation="h",
         marker_color=[STATUS_COLOURS.get(s, "#999999") for s in pct["status"]],
         text=[i18n.value(v, "%", lang) for v in pct["value"]], textposition="inside",
-        insidetextanchor="end", textfont={"color": "white", "size": 14},
+        insidetextanchor="end", textfont={"color": "white", "size": font_size},
         hovertext=[f"{n}<br>{i18n.t('value', lang)}: {i18n.value(v, '%', lang)}<br>"
                    f"{i18n.t('target', lang)}: {i18n.value(t, '%', lang) if pd.notna(t) else '—'}<br>"
-                   f"{i18n.t('status', lang)}: {s}<br>{src if isinstance(src, str) else ''}"
-                   for n, v, t, s, src in zip(names, pct["value"], pct["target"], pct["status"],
-                                              pct["target_source"])],
-        hoverinfo="text", name=i18n.t("value", lang))
+                   f"{i18n.t('status', lang)}: {views.status_name(s, lang)}<br>"
+                   f"{i18n.t('source', lang)}: {views.target_note(src, stg, lang)}"
+                   for n, v, t, s, src, stg in zip(names, pct["value"], pct["target"], pct["status"],
+                                                   pct["target_source"], pct["target_standing"])],
+        hoverinfo="text", name=i18n.t("value", lang), showlegend=False)
     has_target = pct["target"].notna()
     fig.add_scatter(
-        y=names[has_target], x=pct.loc[has_target, "target"], mode="markers",
+        y=short[has_target], x=pct.loc[has_target, "target"], mode="markers",
         marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": "#000000"}},
         name=i18n.t("target", lang), hoverinfo="skip")
     fig.update_layout(
-        height=max(260, 34 * len(pct) + 80), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD"},
-        yaxis={"autorange": "reversed"}, plot_bgcolor="white", bargap=0.35,
-        legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": 14},
+        height=max(260, (34 if font_size <= 14 else 40) * len(pct) + 80),
+        margin={"l": 44, "r": 10, "t": 30, "b": 10},  # room for plotly under-measuring the names
+        xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
+        legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,")
+    return fig
+
+
+# --- pages people use (issue 4) -----------------------------------------------------------
+
+def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
+    """Communes ranked best first (a :func:`dashboard.views.ranking` frame), coloured by status.
+
+    A dashed line marks the target when the ranking is of one indicator with one target.
+    """
+    unit = frame["unit"].iloc[0] if not frame.empty else "%"
+    fig = go.Figure()
+    fig.add_bar(
+        y=frame["commune_name"], x=frame["value"], orientation="h",
+        marker_color=[STATUS_COLOURS.get(s, "#0072B2") for s in frame["status"]],
+        text=[i18n.value(v, unit, lang) for v in frame["value"]], textposition="outside",
+        hovertext=[f"{n}: {i18n.value(v, unit, lang)}" + (f" · {views.status_name(s, lang)}" if s else "")
+                   for n, v, s in zip(frame["commune_name"], frame["value"], frame["status"])],
+        hoverinfo="text", cliponaxis=False)
+    targets = frame["target"].dropna().unique() if "target" in frame else []
+    if len(targets) == 1:
+        fig.add_vline(x=float(targets[0]), line_dash="dash", line_color="#000000", line_width=2,
+                      annotation_text=f"{i18n.t('target', lang)} {i18n.value(float(targets[0]), unit, lang)}",
+                      annotation_position="top")
+    fig.update_layout(
+        title=title, height=max(300, 22 * len(frame) + 110), margin={"l": 44, "r": 60, "t": 60, "b": 30},
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#DDDDDD", "automargin": True,
+        "ticksuffix": "%" if unit == "%" else ""}, plot_bgcolor="white", font={"size": 13, "color": "#111111", "family": FONT},
+        separators=",." if lang == "vi" else ".,", showlegend=False)
     return fig

@@ -1,33 +1,38 @@
-"""Tổng quan: province target vs actual for a period, with coverage and lagging communes."""
+"""Tổng quan: province target vs actual by pillar, met counts, coverage, lagging communes, change."""
 
-from dashboard import charts, i18n, ui
+from dashboard import i18n, ui, views
 
 
 def body() -> None:
-    ui.page_header("overview")
-    period = ui.period_select()
+    period = ui.page_start("overview")
     if period is None:
         return
-    ui.demo_banner(period)
-    table = ui.query("province_table", period)
+    lang = ui.lang()
+    previous = ui.query("previous_period", period)
+    table = views.with_change(ui.query("province_table", period),
+                              ui.query("province_table", previous) if previous else None)
     reported, total = ui.query("coverage", period)
-    ui.markdown(f"**{ui.t('period')} {period}** · {ui.t('coverage', n=reported, total=total)}")
-    ui.plot(charts.progress_bullets(table, ui.lang()), key="overview_bullets")
-    view = table.assign(
-        **{ui.t("indicator"): table["indicator_name"] if ui.lang() == "vi" else table["indicator_name_en"],
-           ui.t("value"): [ui.format_value(v, u) for v, u in zip(table["value"], table["unit"])],
-           ui.t("target"): [ui.format_value(v, u) for v, u in zip(table["target"], table["unit"])],
-           ui.t("status"): table["status"],
-           ui.t("met_count"): [f"{m}/{n}" for m, n in zip(table["communes_met"], table["communes_reporting"])],
-           ui.t("source"): table["target_source"].fillna("—")})
-    ui.dataframe(view[[ui.t(k) for k in ("indicator", "value", "target", "status", "met_count", "source")]],
-                 key="overview_table")
+    real, _ = ui.query("coverage", period, False)
+    change_note = ui.t("change_from", period=previous) if previous else ui.t("no_previous")
+    ui.markdown(f"**{ui.t('period')} {period}** · {ui.t('coverage', n=reported, total=total)} "
+                f"({ui.t('coverage_real', n=real)}) · {change_note}")
+    scored = table[table["status"].isin(["đạt", "chưa đạt"])]
+    cols = ui.columns(3)
+    with cols[0]:
+        ui.metric(ui.t("targets_met"), f"{int((scored['status'] == 'đạt').sum())}/{len(scored)}")
+    with cols[1]:
+        ui.metric(ui.t("reported_short"), f"{reported}/{total}", ui.t("coverage_real", n=real))
+    with cols[2]:
+        lagging = ui.query("lagging_communes", period, 200)
+        ui.metric(ui.t("communes_lagging"), f"{i18n.number(len(lagging), lang=lang)}/{total}")
+    ui.subheader(ui.t("targets_by_pillar"))
+    ui.status_legend()
+    ui.pillar_panels(table)
+    ui.subheader(ui.t("target_table"))
+    ui.dataframe(views.province_view(table, lang), key="overview_table", height=35 * len(table) + 40)
+    ui.target_notes(table)
     ui.subheader(ui.t("lagging"))
-    lagging = ui.query("lagging_communes", period)
-    ui.dataframe(lagging.rename(columns={"commune_code": ui.t("code"), "commune_name": ui.t("commune_name"),
-                                         "not_met": ui.t("not_met_count")})[
-        [ui.t("code"), ui.t("commune_name"), ui.t("not_met_count")]], key="overview_lagging")
-    ui.caption(i18n.t("source", ui.lang()) + ": " + ui.t("standing_public") + " / " + ui.t("standing_cited"))
+    ui.link_table(views.lagging_view(lagging.head(10), lang), key="overview_lagging")
 
 
 ui.run_page(body)

@@ -112,7 +112,7 @@ def _store_sections(session: Session, report: Report, sections: list[outline.Sec
     ids: list[int] = []
     for position, s in enumerate(sections):
         row = Section(report_id=report.id, parent_id=ids[s.parent] if s.parent is not None else None,
-                      position=position, level=s.level, number=(s.path or s.number)[:20], heading=s.heading,
+                      position=position, level=s.level, number=s.marker[:20], heading=s.heading,
                       body=s.body)
         session.add(row)
         session.flush()

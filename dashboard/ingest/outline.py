@@ -146,6 +146,7 @@ class Section:
     parent: int | None = None
     path: str = ""
     heading_is_text: bool = False  # the heading paragraph is itself content ("1. Triển khai ... .")
+    marker: str = ""  # the number as a reader sees it: "III.", "2.1.", "a)", "-"
 
     @property
     def body(self) -> str:
@@ -153,6 +154,7 @@ class Section:
 
 
 TABLE_HEADING = "Bảng số liệu"
+_DISPLAY = {"roman": "{}.", "dotted": "{}.", "number": "{}.", "letter": "{})", "dash": "-", "plus": "+"}
 _LEVEL = {"roman": 1, "number": 2, "dotted": 3, "letter": 4, "dash": 5, "plus": 6}
 
 
@@ -208,7 +210,7 @@ def outline(paras: list[Paragraph]) -> list[Section]:
         heading, body, is_text = _split_heading(kind, rest)
         parent = stack[-1] if stack else None
         sections.append(Section(number, level, heading, [Paragraph(b) for b in body], parent,
-                                heading_is_text=is_text))
+                                heading_is_text=is_text, marker=_DISPLAY.get(kind, "").format(number)))
         stack.append(len(sections) - 1)
     if not sections[0].paragraphs:  # nothing before the first heading
         sections = sections[1:]

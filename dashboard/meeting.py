@@ -1,0 +1,141 @@
+"""Meeting mode: a frozen snapshot of the numbers and the slides built from it.
+
+A meeting runs on one :class:`Snapshot` taken when it starts, so every slide shows the
+same figures however long the meeting lasts and whatever staff import meanwhile. Slides
+are built by the functions of :data:`SLIDE_BUILDERS`, in order; the map slide is added
+there (see :func:`add_slide_builder`) by whoever provides the map figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard import charts, i18n, queries, reports, views
+from dashboard import status as st
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the slides show, read once at the start of a meeting."""
+
+    period: str
+    taken_at: datetime
+    province: pd.DataFrame
+    lagging: pd.DataFrame
+    communes: dict[str, pd.DataFrame]
+    commune_names: dict[str, str]
+    coverage: tuple[int, int]
+    real_coverage: int
+    has_demo: bool
+
+
+@dataclass
+class Slide:
+    """One slide: a title, big figures (label, value, note), and a table or a figure."""
+
+    key: str
+    title: str
+    subtitle: str = ""
+    cards: list[tuple[str, str, str]] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    figure: object | None = None
+
+
+def default_communes(engine: Engine, period: str, how_many: int = 3) -> list[str]:
+    """Communes to present when staff chose none: those with an imported report, else the most lagging."""
+    with_reports = reports.reported_communes(engine, period)
+    if with_reports:
+        return with_reports[:how_many]
+    return list(queries.lagging_communes(engine, period, how_many)["commune_code"])
+
+
+def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = None,
+         query: Callable | None = None) -> Snapshot:
+    """Read the province table, lagging communes and the chosen communes' tables for ``period``.
+
+    ``query(name, *args)`` runs ``dashboard.queries.<name>``; pages pass their cached
+    runner (the data is still current: the cache is keyed on the database's last change).
+    """
+    q = query or (lambda name, *args: getattr(queries, name)(engine, *args))
+    names = q("communes").set_index("code")["name"].to_dict()
+    reported, total = q("coverage", period)
+    real, _ = q("coverage", period, False)
+    return Snapshot(
+        period=period, taken_at=now or datetime.now(), province=q("province_table", period),
+        lagging=q("lagging_communes", period, 10_000),
+        communes={c: q("commune_table", period, queries.Filters(commune=c)) for c in chosen},
+        commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
+        real_coverage=real, has_demo=q("has_demo", period))
+
+
+def stamp(snapshot: Snapshot, lang: str = "vi") -> str:
+    """``Số liệu tính đến 03/10/2025 14:05`` — the moment the snapshot was taken."""
+    return i18n.t("meeting_stamp", lang, at=i18n.day(snapshot.taken_at))
+
+
+def _scored(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["status"].isin([st.MET, st.NOT_MET])]
+
+
+def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
+    """Coverage, targets met, communes lagging, and the province's bullets for scored indicators."""
+    scored = _scored(snap.province)
+    met = int((scored["status"] == st.MET).sum())
+    reported, total = snap.coverage
+    cards = [
+        (i18n.t("reported_short", lang), f"{reported}/{total}",
+         i18n.t("coverage_real", lang, n=snap.real_coverage)),
+        (i18n.t("targets_met", lang), f"{met}/{len(scored)}", snap.period),
+        (i18n.t("communes_lagging", lang), f"{len(snap.lagging)}/{total}", ""),
+    ]
+    figure = charts.progress_bullets(scored, lang, font_size=20) if not scored.empty else None
+    return [Slide("summary", i18n.t("slide_summary", lang), snap.period, cards, None, figure)]
+
+
+def lagging_slide(snap: Snapshot, lang: str) -> list[Slide]:
+    """The ten communes missing the most targets, as a large table."""
+    lag = snap.lagging.head(10)
+    table = pd.DataFrame({
+        i18n.t("commune_name", lang): lag["commune_name"],
+        i18n.t("unit_type", lang): [views.unit_type_name(u, lang) for u in lag["unit_type"]],
+        i18n.t("not_met_count", lang): [f"{n}/{s}" for n, s in zip(lag["not_met"], lag["scored"])],
+    })
+    return [Slide("lagging", i18n.t("slide_lagging", lang), snap.period, table=table)]
+
+
+def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
+    """One slide per chosen commune: its scored indicators vs target and the province."""
+    slides = []
+    for code, table in snap.communes.items():
+        kpis = views.commune_kpis(_scored(table), snap.province, lang)
+        met = int((kpis["status"] == st.MET).sum()) if not kpis.empty else 0
+        view = pd.DataFrame({
+            i18n.t("indicator", lang): kpis["name"], i18n.t("value", lang): kpis["value_text"],
+            i18n.t("target", lang): kpis["target_text"], i18n.t("province", lang): kpis["province_text"],
+            i18n.t("status", lang): kpis["status_text"]}) if not kpis.empty else None
+        name = snap.commune_names.get(code, code)
+        subtitle = f"{snap.period} · {i18n.t('commune_targets_met', lang)}: {met}/{len(kpis)}"
+        slides.append(Slide(f"commune-{code}", name, subtitle, table=view))
+    return slides
+
+
+SlideBuilder = Callable[[Snapshot, str], list[Slide]]
+# The meeting's running order. A map slide goes at MAP_SLIDE_POSITION, after the lagging communes.
+SLIDE_BUILDERS: list[SlideBuilder] = [province_summary, lagging_slide, commune_slides]
+MAP_SLIDE_POSITION = 2
+
+
+def add_slide_builder(builder: SlideBuilder, position: int = MAP_SLIDE_POSITION) -> None:
+    """Insert ``builder`` into the running order (once), by default where the map belongs."""
+    if builder not in SLIDE_BUILDERS:
+        SLIDE_BUILDERS.insert(position, builder)
+
+
+def slides(snapshot: Snapshot, lang: str = "vi") -> list[Slide]:
+    """Every slide of the meeting, in running order."""
+    return [slide for build in SLIDE_BUILDERS for slide in build(snapshot, lang)]

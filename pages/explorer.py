@@ -1,0 +1,23 @@
+"""Chỉ tiêu: filter communes by indicator, pillar, period, unit type and status; rank; download."""
+
+from dashboard import charts, ui, views
+
+
+def body() -> None:
+    period = ui.page_start("explorer")
+    if period is None:
+        return
+    lang = ui.lang()
+    filters, sort = ui.explorer_filters(ui.query("indicators"))
+    table = views.sort_rows(ui.query("commune_table", period, filters), sort)
+    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=views.describe_filters(filters, lang)))
+    ui.dataframe(views.explorer_view(table, lang), key="explorer_table",
+                 height=min(560, 35 * len(table) + 40))
+    ui.downloads(table, period, filters)
+    ui.subheader(ui.t("ranking"))
+    ranked = views.ranking(table)
+    title = "" if table["indicator_code"].nunique() == 1 else ui.t("ranking_share")
+    ui.plot(charts.ranking_bars(ranked, lang, title), key="explorer_ranking")
+
+
+ui.run_page(body)

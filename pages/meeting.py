@@ -1,0 +1,25 @@
+"""Trình chiếu: full-screen slides for the committee, from one frozen snapshot of the numbers."""
+
+from dashboard import meeting, ui, views
+
+
+def body() -> None:
+    ui.meeting_chrome()
+    periods = ui.query("periods")
+    if periods.empty:
+        ui.caption(ui.t("no_data"))
+        return
+    lang = ui.lang()
+    deck_area = ui.container()
+    period = ui.session_period(list(periods["code"]))
+    default = ui.cached("meeting", "default_communes", period)
+    options = views.commune_options(ui.query("communes"), lang)
+    period, chosen, seconds, refresh = ui.meeting_setup(periods, options, default)
+    snap = ui.meeting_snapshot(lambda p, c: meeting.take(ui.engine(), p, c, query=ui.query), period, chosen, refresh)
+    with deck_area:
+        if snap.has_demo:
+            ui.caption("⚠️ " + ui.t("demo_short"))
+        ui.slide_deck(meeting.slides(snap, lang), meeting.stamp(snap, lang), seconds)
+
+
+ui.run_page(body)
