@@ -240,6 +240,7 @@ LABELS.update({
     "exit_meeting": ("Thoát trình chiếu", "Leave meeting mode"),
     "slide_summary": ("Toàn tỉnh: kết quả so với mục tiêu", "Province: actual vs target"),
     "slide_lagging": ("Xã, phường cần quan tâm", "Communes needing attention"),
+    "slide_map": ("Bản đồ: hồ sơ TTHC nộp trực tuyến", "Map: dossiers filed online"),
     "slide_commune": ("Xã {name}", "{name}"),
     "communes_lagging": ("Xã chưa đạt ít nhất một chỉ tiêu", "Communes missing at least one target"),
     "reported_short": ("Đã báo cáo", "Reported"),

@@ -32,6 +32,7 @@ class Snapshot:
     coverage: tuple[int, int]
     real_coverage: int
     has_demo: bool
+    map_figure: object | None = None  # the adoption map, drawn once with the snapshot
 
 
 @dataclass
@@ -70,7 +71,25 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
         lagging=q("lagging_communes", period, 10_000),
         communes={c: q("commune_table", period, queries.Filters(commune=c)) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
-        real_coverage=real, has_demo=q("has_demo", period))
+        real_coverage=real, has_demo=q("has_demo", period), map_figure=_map_figure(engine, period))
+
+
+def _map_figure(engine: Engine, period: str):
+    """The default adoption map for ``period``, or None when no boundaries can be drawn."""
+    from dashboard import maps
+    from dashboard.errors import DashboardError
+
+    try:
+        return maps.build(engine, period, maps.DEFAULT_INDICATOR)["figure"]
+    except (DashboardError, KeyError, ValueError):
+        return None
+
+
+def map_slide(snap: Snapshot, lang: str) -> list[Slide]:
+    """The adoption map (hồ sơ TTHC nộp trực tuyến) frozen with the snapshot, when available."""
+    if snap.map_figure is None:
+        return []
+    return [Slide("map", i18n.t("slide_map", lang), snap.period, figure=snap.map_figure)]
 
 
 def stamp(snapshot: Snapshot, lang: str = "vi") -> str:
@@ -126,7 +145,7 @@ def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
 
 SlideBuilder = Callable[[Snapshot, str], list[Slide]]
 # The meeting's running order. A map slide goes at MAP_SLIDE_POSITION, after the lagging communes.
-SLIDE_BUILDERS: list[SlideBuilder] = [province_summary, lagging_slide, commune_slides]
+SLIDE_BUILDERS: list[SlideBuilder] = [province_summary, lagging_slide, map_slide, commune_slides]
 MAP_SLIDE_POSITION = 2
 
 

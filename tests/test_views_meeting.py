@@ -103,12 +103,16 @@ def test_meeting_snapshot_stays_frozen_when_the_data_changes(seeded_engine):
     assert meeting.stamp(snap) == "Số liệu tính đến 20/10/2025 08:30"
 
 
-def test_slides_run_in_order_and_a_map_slide_can_be_added_after_the_lagging_communes(seeded_engine, monkeypatch):
+def test_slides_run_in_order_with_the_map_after_the_lagging_communes(seeded_engine, monkeypatch):
     snap = meeting.take(seeded_engine, "9T/2025", ["21349", "21127"])
     keys = [s.key for s in meeting.slides(snap, "en")]
-    assert keys == ["summary", "lagging", "commune-21349", "commune-21127"]
+    assert keys == ["summary", "lagging", "map", "commune-21349", "commune-21127"]
+    drawn = [t for t in meeting.slides(snap)[2].figure.data if getattr(t, "fill", None) == "toself"]
+    assert len({t.legendgroup or t.name for t in drawn}) >= 1 and len(drawn) >= 1
     monkeypatch.setattr(meeting, "SLIDE_BUILDERS", list(meeting.SLIDE_BUILDERS))
-    meeting.add_slide_builder(lambda s, lang: [meeting.Slide("map", "Bản đồ")])
-    assert [s.key for s in meeting.slides(snap)][:4] == ["summary", "lagging", "map", "commune-21349"]
+    meeting.add_slide_builder(lambda s, lang: [meeting.Slide("extra", "Thêm")], position=3)
+    assert [s.key for s in meeting.slides(snap)][:5] == ["summary", "lagging", "map", "extra", "commune-21349"]
+    no_map = meeting.Snapshot(**{**snap.__dict__, "map_figure": None})
+    assert "map" not in [s.key for s in meeting.slides(no_map)]
     summary = meeting.slides(snap)[0]
     assert summary.cards[0][1] == "96/96" and summary.figure is not None
