@@ -21,7 +21,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
     """Horizontal bullet chart of percentage indicators: actual bar, target tick, status colour."""
     pct = table[(table["unit"] == "%") & table["value"].notna()].copy()
     names = pct["indicator_name"] if lang == "vi" else pct["indicator_name_en"]
-    room = 42 if font_size <= 14 else 34  # full name on hover
+    room = 32 if font_size <= 14 else 28  # full name on hover; plotly under-measures longer labels
     short = names.map(lambda n: n if len(n) <= room else n[:room - 2].rstrip() + "…")
     fig = go.Figure()
     fig.add_bar(
@@ -43,7 +43,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
         name=i18n.t("target", lang), hoverinfo="skip")
     fig.update_layout(
         height=max(260, (34 if font_size <= 14 else 40) * len(pct) + 80),
-        margin={"l": 44, "r": 10, "t": 30, "b": 10},  # room for plotly under-measuring the names
+        margin={"l": 60, "r": 10, "t": 30, "b": 10},  # room for plotly under-measuring the names
         xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD", "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
         legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
