@@ -237,7 +237,7 @@ def test_crs_aliases(text, expected):
 
 
 def test_exported_official_boundaries_round_trip(seeded_url, tmp_path):
-    assert main(["geo", "import", str(REAL_GEOJSON), "--db", seeded_url]) == 0
+    assert main(["geo", "import", str(require(REAL_GEOJSON)), "--db", seeded_url]) == 0
     out = tmp_path / "xuat.geojson"
     assert main(["geo", "export", "--db", seeded_url, "--out", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -146,7 +146,7 @@ def run_page(body: Callable[[], None]) -> None:
 # (streamlit/streamlit#8860, #9992) although it then runs the right page. A link to a
 # commune's page must not greet the committee with an error, so the notice is closed
 # when the address is a page of the navigation; a truly wrong address still shows it.
-_DEEP_LINK_GUARD = """<script>
+_DEEP_LINK_GUARD = r"""<script>
 const doc = window.parent.document;
 function closeSpuriousNotFound() {
   const path = window.parent.location.pathname.replace(/\/+$/, "").split("/").pop();
