@@ -44,13 +44,9 @@ def reports(engine: Engine) -> pd.DataFrame:
 
 def report_values(engine: Engine, report_id: int) -> pd.DataFrame:
     """A report's extracted values and unmapped candidates, beside their source sentences."""
-    sql = text(
-        "SELECT o.id, o.indicator_code, i.name_vi AS indicator_name, o.facet, o.value, o.qualifier, o.numerator,"
-        " o.denominator, o.unit, o.section_number, o.evidence, o.label, o.reviewed, o.updated_by, o.updated_at "
-        "FROM observations o LEFT JOIN indicators i ON i.code = o.indicator_code "
-        "WHERE o.report_id = :r ORDER BY o.indicator_code IS NULL, i.position, o.facet, o.id")
-    with engine.connect() as conn:
-        return pd.read_sql(sql, conn, params={"r": int(report_id)})
+    from dashboard import reports
+
+    return reports.report_values(engine, report_id)
 
 
 def _get(session, obs_id: int) -> Observation:
