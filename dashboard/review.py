@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import catalog, periods, register
+from dashboard import catalog, periods, queries, register
 from dashboard.db import audit, session_scope
 from dashboard.errors import DashboardError
 from dashboard.models import Observation
@@ -121,6 +121,38 @@ def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor:
         audit(session, actor, "enter" if before is None else "correct", "observation", obs.id, before,
               _snapshot(obs))
         return obs.id
+
+
+def _number(v) -> float | None:
+    v = queries.nan_to_none(v)
+    return None if v is None or v == "" else float(v)
+
+
+def _same(a, b) -> bool:
+    a, b = queries.nan_to_none(a), queries.nan_to_none(b)
+    return (a in (None, "") and b in (None, "")) or a == b
+
+
+def apply_edits(engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor: str) -> int:
+    """Turn a review table edited by a person into map / correct / accept actions; return how many.
+
+    Rows are compared position by position (the table's rows are never added or removed):
+    a candidate given an indicator is mapped; changed numbers or qualifier are a correction;
+    a newly ticked "reviewed" box with unchanged numbers is an acceptance.
+    """
+    changes = 0
+    for old, new in zip(before.itertuples(index=False), after.itertuples(index=False)):
+        if not old.indicator_code and new.indicator_code:
+            map_candidate(engine, old.id, new.indicator_code, actor, facet=new.facet or "")
+            changes += 1
+        if any(not _same(getattr(old, f), getattr(new, f)) for f in ("value", "qualifier", "numerator", "denominator")):
+            correct(engine, old.id, actor, _number(new.value), new.qualifier or None,
+                    _number(new.numerator), _number(new.denominator))
+            changes += 1
+        elif new.reviewed and not old.reviewed:
+            accept(engine, old.id, actor)
+            changes += 1
+    return changes
 
 
 def audit_trail(engine: Engine, limit: int = 200) -> pd.DataFrame:

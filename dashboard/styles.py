@@ -44,3 +44,28 @@ document.addEventListener('keydown',function(e){
  const map={PageDown:'meeting_next',' ':'meeting_next',PageUp:'meeting_prev'}; const k=map[e.key]; if(!k)return;
  const b=document.querySelector('.st-key-'+k+' button'); if(b){e.preventDefault();b.click();}});}
 </script>"""
+
+
+# Streamlit shows "Page not found" on the first load of any page but the default one
+# (streamlit/streamlit#8860, #9992) although it then runs the right page. A link to a
+# commune's page must not greet the committee with an error, so the notice is closed
+# when the address is a page of the navigation; a truly wrong address still shows it.
+DEEP_LINK_GUARD_JS = r"""<script>
+const doc = window.parent.document;
+function closeSpuriousNotFound() {
+  const path = window.parent.location.pathname.replace(/\/+$/, "").split("/").pop();
+  if (!path) return;
+  const known = [...doc.querySelectorAll('a[href]')].some(a => {
+    try { return new URL(a.href).pathname.replace(/\/+$/, "").split("/").pop() === path; } catch (e) { return false; }
+  });
+  for (const d of doc.querySelectorAll('section[role="dialog"]')) {
+    const h = d.querySelector("h2");
+    if (known && h && h.textContent.trim() === "Page not found") {
+      const close = d.querySelector('button[aria-label="Close"]');
+      if (close) close.click();
+    }
+  }
+}
+new MutationObserver(closeSpuriousNotFound).observe(doc.body, {childList: true, subtree: true});
+closeSpuriousNotFound();
+</script>"""

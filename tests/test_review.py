@@ -76,6 +76,24 @@ def test_enter_by_hand_wins_over_the_report_and_is_updated_in_place(imported):
     assert [a for a, _, _ in _audit(engine)][-2:] == ["enter", "correct"]
 
 
+def test_an_edited_review_table_becomes_map_correct_and_accept_actions(imported):
+    engine, report_id = imported
+    before = review.report_values(engine, report_id)
+    before["indicator_code"] = before["indicator_code"].fillna("")
+    before["qualifier"] = before["qualifier"].fillna("")
+    before["reviewed"] = before["reviewed"].astype(bool)
+    after = before.copy()
+    dossier = after.index[(after["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE") & (after["facet"] == "")][0]
+    teams = after.index[after["indicator_code"] == "HR_CDT_TEAMS"][0]
+    candidate = after.index[after["indicator_code"] == ""][0]
+    after.loc[dossier, "value"] = 65.6
+    after.loc[teams, "reviewed"] = True
+    after.loc[candidate, ["indicator_code", "facet"]] = ["INF_5G_COVERAGE", ""]
+    assert review.apply_edits(engine, before, after, "chị Lan") == 3
+    assert sorted(a for a, _, _ in _audit(engine)[-3:]) == ["accept", "correct", "map"]
+    assert review.apply_edits(engine, before, before, "chị Lan") == 0
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda e: review.correct(e, 999999, "x", 1), "Không tìm thấy"),
     (lambda e: review.correct(e, 1, "x", 1, qualifier="rất"), "không hợp lệ"),

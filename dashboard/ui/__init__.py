@@ -7,15 +7,20 @@ in ``dashboard.ui.review`` and ``dashboard.ui.maps`` and are re-exported here.
 
 from __future__ import annotations
 
+import importlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html import escape as _esc
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, i18n, queries, setup
+from dashboard import charts, db, export, i18n, meeting, queries, reports, search, setup, views
+from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
+from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS, REPORT_CSS
 
 STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on a pale projector
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -142,36 +147,13 @@ def run_page(body: Callable[[], None]) -> None:
         body()
 
 
-# Streamlit shows "Page not found" on the first load of any page but the default one
-# (streamlit/streamlit#8860, #9992) although it then runs the right page. A link to a
-# commune's page must not greet the committee with an error, so the notice is closed
-# when the address is a page of the navigation; a truly wrong address still shows it.
-_DEEP_LINK_GUARD = r"""<script>
-const doc = window.parent.document;
-function closeSpuriousNotFound() {
-  const path = window.parent.location.pathname.replace(/\/+$/, "").split("/").pop();
-  if (!path) return;
-  const known = [...doc.querySelectorAll('a[href]')].some(a => {
-    try { return new URL(a.href).pathname.replace(/\/+$/, "").split("/").pop() === path; } catch (e) { return false; }
-  });
-  for (const d of doc.querySelectorAll('section[role="dialog"]')) {
-    const h = d.querySelector("h2");
-    if (known && h && h.textContent.trim() === "Page not found") {
-      const close = d.querySelector('button[aria-label="Close"]');
-      if (close) close.click();
-    }
-  }
-}
-new MutationObserver(closeSpuriousNotFound).observe(doc.body, {childList: true, subtree: true});
-closeSpuriousNotFound();
-</script>"""
-
-
 def deep_link_guard() -> None:
-    """Close Streamlit's spurious first-load "Page not found" notice on real pages (see above)."""
+    """Close Streamlit's spurious first-load "Page not found" notice on real pages (streamlit#8860; the script is in dashboard.styles)."""
     import streamlit.components.v1 as components
 
-    components.html(_DEEP_LINK_GUARD, height=0)
+    from dashboard.styles import DEEP_LINK_GUARD_JS
+
+    components.html(DEEP_LINK_GUARD_JS, height=0)
 
 
 def plot(fig, key: str) -> None:
@@ -202,13 +184,6 @@ def columns(n: int):
 
 # --- pages people use: overview, explorer, commune, meeting (issue 4) ---------------------
 
-import importlib  # noqa: E402  (kept with the block it serves, for an easy merge)
-import time  # noqa: E402
-from html import escape as _esc  # noqa: E402
-
-from dashboard import charts, export, meeting, reports, search, views  # noqa: E402
-from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS, REPORT_CSS  # noqa: E402
-from dashboard import status as rules  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
 from dashboard.errors import DashboardError
 from dashboard.ui import dataframe, engine, errors_shown, query, show_error, t
 
@@ -118,32 +117,8 @@ def review_table(report_id: int, actor: str) -> None:
         })
     if not st.button(t("save_review"), key="review_save"):
         return
-    changes = 0
     with errors_shown():
-        for old, new in zip(shown.itertuples(index=False), edited.itertuples(index=False)):
-            if not old.indicator_code and new.indicator_code:
-                review.map_candidate(engine(), old.id, new.indicator_code, actor, facet=new.facet or "")
-                changes += 1
-            numbers_changed = any(not _same(getattr(old, f), getattr(new, f))
-                                  for f in ("value", "qualifier", "numerator", "denominator"))
-            if numbers_changed:
-                review.correct(engine(), old.id, actor, _num(new.value), new.qualifier or None,
-                               _num(new.numerator), _num(new.denominator))
-                changes += 1
-            elif new.reviewed and not old.reviewed:
-                review.accept(engine(), old.id, actor)
-                changes += 1
-        st.success(t("saved_review", n=changes))
-
-
-def _num(v) -> float | None:
-    v = queries.nan_to_none(v)
-    return None if v is None or v == "" else float(v)
-
-
-def _same(a, b) -> bool:
-    a, b = queries.nan_to_none(a), queries.nan_to_none(b)
-    return (a in (None, "") and b in (None, "")) or a == b
+        st.success(t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
 
 
 def manual_entry_form(actor: str) -> None:
