@@ -57,6 +57,7 @@ def test_overview_groups_targets_by_pillar_and_lists_lagging_communes(offline_pa
     text = page.inner_text(MAIN)
     for heading in ("Hạ tầng số", "Chính quyền số", "Bảng chỉ tiêu toàn tỉnh", "96/96"):
         assert heading in text
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=30_000)
     assert page.locator(".js-plotly-plot").count() >= 4
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     view.screenshot("tong-quan-day-du")
