@@ -56,6 +56,10 @@ class ExportError(DashboardError):
     "A snapshot cannot be written."
 
 
+class BackupError(DashboardError):
+    "A backup cannot be written or a backup file cannot be restored."
+
+
 # --- issue 5: the map ---------------------------------------------------------------------------
 class BoundaryMismatch(BoundaryError):
     "A boundary file's features do not match the communes one to one; nothing was imported."
