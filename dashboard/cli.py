@@ -160,11 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands() -> list[Callable]:
     """Sub-commands that live beside their domain (ingest, geo, bench)."""
-    from dashboard import backup, bench
-    from dashboard import command_geo
+    from dashboard import bench
+    from dashboard import command_backup, command_geo
     from dashboard.ingest import command as ingest_command
 
-    return [ingest_command.add_command, command_geo.add_command, bench.add_command, backup.add_command]
+    return [ingest_command.add_command, command_geo.add_command, bench.add_command, command_backup.add_command]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,8 @@ COLUMNS = {
     "evidence": "Câu trích trong báo cáo",
 }
 ORIGIN_VI = {"demo": "dữ liệu mẫu", "report": "báo cáo", "manual": "nhập tay"}
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def snapshot(engine: Engine, period: str | None = None,
@@ -73,9 +75,42 @@ def file_name(meta: dict, extension: str) -> str:
     return f"chi-tieu_{period}{filt[:60]}_{meta['_at']:%Y%m%d-%H%M}.{extension}"
 
 
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` (OWASP advice).
+
+    ``=HYPERLINK(…)`` from a report sentence becomes ``'=HYPERLINK(…)``: shown, never run.
+    Numbers and other values pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV encoded UTF-8 with BOM, comma-separated, decimal point (as pandas and Excel read it)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV encoded UTF-8 with BOM, comma-separated, decimal point (as pandas and Excel read it).
+
+    Text cells that would start a formula are neutralised (:func:`neutralise`), headers too;
+    rows end in CRLF.
+    """
+    safe = frame.rename(columns=neutralise)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    # CRLF rows (RFC 4180, as Excel writes them) make the writer quote a cell holding a lone CR or LF.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _text_cells_as_strings(sheet) -> None:
+    """openpyxl stores a value starting with ``=`` as a formula; text must stay text.
+
+    Such cells are written as strings with Excel's quote prefix, so not even editing
+    the cell later turns them into a formula.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_START)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
@@ -87,6 +122,7 @@ def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
                             columns=["Thông tin", "Giá trị"])
         info.to_excel(writer, sheet_name="Thông tin", index=False)
         for sheet in writer.book.worksheets:
+            _text_cells_as_strings(sheet)
             sheet.freeze_panes = "A2"
             for i, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
                 width = max((len(str(c.value)) for c in column if c.value is not None), default=8)

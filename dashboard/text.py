@@ -10,11 +10,21 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Bidirectional overrides/isolates and marks, zero-width characters, word joiners, BOM, soft hyphen.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode NFC, the form reports and the register are compared in."""
     return unicodedata.normalize("NFC", text)
+
+
+def visible(text: str) -> str:
+    """``text`` without invisible direction or width controls (ZWJ, LRM, RLO, soft hyphen…).
+
+    They change nothing a reader sees but break numbers ("9\u200d0%") and disguise names.
+    """
+    return INVISIBLE.sub("", text)
 
 
 def fold(text: str) -> str:

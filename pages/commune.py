@@ -28,7 +28,7 @@ def body() -> None:
         return
     in_period = listed[listed["period_code"] == period]
     report = (in_period if not in_period.empty else listed).iloc[0]
-    ui.caption(ui.t("report_file", file=report["file_name"], at=i18n.day(report["imported_at"]),
+    ui.caption(ui.t("report_file", file=ui.inert(report["file_name"]), at=i18n.day(report["imported_at"]),
                     period=report["period_code"]))
     values = ui.cached("reports", "report_values", int(report["id"]))
     nodes = reports.outline(ui.cached("reports", "sections", int(report["id"])))
@@ -36,7 +36,7 @@ def body() -> None:
     if query and scope == "this":
         hits = sum(len(search.find(n.body, query)) + len(search.find(n.heading, query))
                    for root in nodes for n in root.walk())
-        ui.caption(ui.t("search_hits_here", n=hits, q=query))
+        ui.caption(ui.t("search_hits_here", n=hits, q=ui.inert(query)))
     ui.subheader(ui.t("outline"))
     ui.report_document(nodes, values, focus, query if scope == "this" else None)
 

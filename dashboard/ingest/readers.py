@@ -20,7 +20,7 @@ from pathlib import Path
 from dashboard.errors import ReportError
 from dashboard.ingest.document import Block, Document
 from dashboard.ingest.numbering import WordNumbering
-from dashboard.text import nfc
+from dashboard.text import nfc, visible
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?
 
 
 def _clean(text: str) -> str:
-    """NFC, non-breaking and odd spaces made plain, control characters dropped."""
-    text = nfc(text).replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
+    """NFC, non-breaking and odd spaces made plain, control and invisible characters dropped."""
+    text = visible(nfc(text).replace("\u00a0", " ").replace("\t", " "))
     return _CONTROL.sub("", text)
 
 

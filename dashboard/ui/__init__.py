@@ -20,6 +20,7 @@ from dashboard import charts, db, export, i18n, meeting, queries, reports, searc
 from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
+from dashboard.markup import inert
 from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS, REPORT_CSS
 
 STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on a pale projector
@@ -95,7 +96,7 @@ def demo_banner(period: str | None = None) -> None:
 
 def show_error(exc: DashboardError) -> None:
     """Show a library error as a Vietnamese error box."""
-    st.error(str(exc))
+    st.error(inert(str(exc)))
 
 
 @contextmanager
@@ -298,7 +299,7 @@ def target_notes(table: pd.DataFrame) -> None:
         for r in table[table["target"].notna()].itertuples():
             st.markdown(f"- **{views.indicator_names(table.loc[[r.Index]], lang()).iloc[0]}** — "
                         f"{format_value(r.target, r.unit)} ({t('scope_' + str(r.target_scope))}): "
-                        f"{views.target_note(r.target_source, r.target_standing, lang())}")
+                        f"{inert(views.target_note(r.target_source, r.target_standing, lang()))}")
 
 
 def link_table(frame: pd.DataFrame, key: str, link: str = "_link") -> None:
@@ -334,9 +335,9 @@ def value_picker(values: pd.DataFrame) -> int | None:
     """Each extracted number as a pill; choosing one shows its sentence (``?cau=ID`` in the URL)."""
     if values.empty:
         return None
-    labels = {str(r.id): f"{format_value(r.value, r.unit, r.qualifier)} · "
+    labels = {str(r.id): inert(f"{format_value(r.value, r.unit, r.qualifier)} · "
               f"{next((x for x in (r.indicator_name_en if lang() == 'en' else r.indicator_name, r.label) if isinstance(x, str)), t('unmapped'))}"
-              + (f" ({r.facet})" if isinstance(getattr(r, "facet", None), str) and r.facet else "")
+              + (f" ({r.facet})" if isinstance(getattr(r, "facet", None), str) and r.facet else ""))
               for r in values.itertuples()}
     wanted = st.query_params.get("cau")
     choice = st.pills(t("report_values"), list(labels), key="cau_pick", format_func=labels.get,
@@ -356,7 +357,7 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
     for root in nodes:
         inside = [n.id for n in root.walk()]
         hits = sum(len(search.find(n.body, query)) for n in root.walk()) if query else 0
-        with st.expander(root.title + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
+        with st.expander(inert(root.title) + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
             for node in root.walk():
                 if node is not root:
                     st.html(reports.heading_html(node.title, node.level, query))
@@ -384,12 +385,12 @@ def search_box() -> tuple[str, str]:
 def search_results(hits: list, query: str) -> None:
     """Matching sections across reports, each with a highlighted snippet and a link to its commune."""
     if not hits:
-        st.info(t("search_none", q=query))
+        st.info(t("search_none", q=inert(query)))
         return
-    st.caption(t("search_count", n=len(hits), q=query))
+    st.caption(t("search_count", n=len(hits), q=inert(query)))
     st.html(REPORT_CSS + "".join(
-        f'<div class="report-body"><b><a href="xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
-        f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
+        f'<div class="report-body"><b><a href="xa?xa={inert(h.commune_code)}&amp;ky={inert(h.period_code)}" target="_self">'
+        f"{inert(h.commune_name)}</a> · {inert(h.period_code)} · {inert(h.section)}</b><br>{h.snippet_html}</div><hr>"
         for h in hits))
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.config import database_url
+from dashboard.markup import inert
 from dashboard.ui import data_version, engine, lang, t
 
 COMMUNE_PAGES = ("pages/commune.py", "pages/xa.py", "pages/communes.py")
@@ -61,7 +62,7 @@ def open_commune(code: str, name: str) -> None:
                 st.switch_page(page, query_params={"xa": code})
             except StreamlitAPIException:
                 break
-    st.markdown(f"[{t('map_open_commune', name=name)} →](xa?xa={code})")
+    st.markdown(f"[{t('map_open_commune', name=inert(name))} →](xa?xa={inert(code)})")
 
 
 def boundary_upload(key: str = "boundary_file"):
@@ -79,4 +80,4 @@ def boundary_upload(key: str = "boundary_file"):
 
 def report_box(lines: list[str], ok: bool) -> None:
     """An import report: green when complete, amber otherwise."""
-    (st.success if ok else st.warning)("\n\n".join(lines))
+    (st.success if ok else st.warning)("\n\n".join(inert(line) for line in lines))

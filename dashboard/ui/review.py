@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.errors import DashboardError
+from dashboard.markup import inert
 from dashboard.ui import dataframe, engine, errors_shown, query, show_error, t
 
 _STATUS_VI = {"imported": "đã nhập", "replaced": "đã nhập, thay bản cũ", "unchanged": "đã có, không đổi",
@@ -49,7 +50,7 @@ def report_upload(actor: str) -> None:
         return
     bar = st.progress(0.0)
     for i, upload in enumerate(files, start=1):
-        bar.progress((i - 1) / len(files), text=f"{i}/{len(files)} · {upload.name}")
+        bar.progress((i - 1) / len(files), text=f"{i}/{len(files)} · {inert(upload.name)}")
         try:
             document = ingest.read_bytes(upload.getvalue(), upload.name)
             try:
@@ -60,17 +61,17 @@ def report_upload(actor: str) -> None:
                 result = ingest.ingest(engine(), document, commune=commune or None, period=period or None,
                                        dry_run=dry_run, actor=actor)
         except MissingMetadata as exc:
-            st.warning(t("needs_choice", msg=str(exc)))
+            st.warning(t("needs_choice", msg=inert(str(exc))))
             continue
         except DashboardError as exc:
             show_error(exc)
             continue
         info = result.as_dict()
-        st.success(t("imported_file", file=upload.name, status=_STATUS_VI.get(result.status, result.status),
-                     commune=info["commune_name"], period=info["period"], n=len(info["observations"]),
+        st.success(t("imported_file", file=inert(upload.name), status=_STATUS_VI.get(result.status, result.status),
+                     commune=inert(info["commune_name"]), period=inert(info["period"]), n=len(info["observations"]),
                      c=len(info["candidates"])))
         for message in info["messages"]:
-            st.caption(message)
+            st.caption(inert(message))
     bar.progress(1.0, text=f"{len(files)}/{len(files)}")
 
 
