@@ -9,6 +9,7 @@ No target is invented: an indicator without a known target simply has none.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.config import DATA_DIR
-from dashboard.db import audit
+from dashboard.db import audit, write_lock
 from dashboard.errors import CatalogError, UnknownIndicator
 from dashboard.models import Indicator, Target
 
@@ -98,6 +99,25 @@ def spec(code: str) -> IndicatorSpec:
     raise UnknownIndicator(f"Mã chỉ tiêu «{code}» không có trong danh mục.")
 
 
+def check_value(indicator: IndicatorSpec, value: float | None, what: str = "Giá trị",
+                cap_percent: bool = True) -> float | None:
+    """``value`` if it can be an indicator's value (or target); else a :class:`CatalogError`.
+
+    Refused: not-a-number, infinity, negatives (every catalog quantity is a count, an amount
+    or a share) and, with ``cap_percent``, more than 100 for a percentage.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value):
+        raise CatalogError(f"{what} «{value}» không phải một số hữu hạn; hãy nhập một số, ví dụ 80.")
+    if value < 0:
+        raise CatalogError(f"{what} {value:g} là số âm; chỉ tiêu «{indicator.name_vi}» không nhận số âm.")
+    if cap_percent and indicator.is_percent and value > 100:
+        raise CatalogError(f"{what} {value:g}% vượt quá 100%; chỉ tiêu «{indicator.name_vi}» tính theo phần trăm "
+                           "(viết 80, không viết 0,8 hay 8000).")
+    return float(value)
+
+
 def target_rows(path: Path = DATA_DIR / "targets.csv") -> list[dict]:
     """Return the target file's rows, validated against the catalog."""
     codes = {s.code for s in indicators()}
@@ -136,10 +156,15 @@ def load(session: Session) -> None:
 def set_target(session: Session, actor: str, indicator_code: str, year: int, value: float,
                source: str, standing: str, scope: str = "province",
                commune_code: str | None = None) -> Target:
-    """Set (create or change) a target, recording the change in the audit log."""
-    spec(indicator_code)
+    """Set (create or change) a target, recording the change in the audit log.
+
+    The write lock is taken before the existing target is looked up, so two people
+    setting the same target at once give one row (the later value), never two.
+    """
+    value = check_value(spec(indicator_code), value, "Mục tiêu")
     if scope not in SCOPES or standing not in STANDINGS:
         raise CatalogError("Phạm vi hoặc mức tin cậy của chỉ tiêu không hợp lệ.")
+    write_lock(session, Indicator, indicator_code)
     row = session.scalar(select(Target).where(
         Target.indicator_code == indicator_code, Target.year == year, Target.scope == scope,
         Target.commune_code.is_(None) if commune_code is None else Target.commune_code == commune_code))

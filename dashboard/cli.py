@@ -12,6 +12,8 @@ import logging
 import sys
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from dashboard import db, demo, queries, setup
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
@@ -176,4 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DashboardError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except SQLAlchemyError as exc:  # never a traceback for staff: one line, details in the log
+        logging.getLogger(__name__).debug("database error", exc_info=exc)
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[:1] or [type(exc).__name__]
+        print(f"Lỗi cơ sở dữ liệu: {reason[0]}. Không có gì thay đổi ngoài những gì đã báo ở trên.",
+              file=sys.stderr)
         return EXIT_ERROR

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import database_url
+from dashboard.errors import DatabaseBusy, DatabaseUnavailable
 from dashboard.models import AuditEntry, Base, SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -58,20 +62,40 @@ def _observation_facets(conn) -> None:
                           "(commune_code, indicator_code, period_code, origin, report_id, facet)"))
 
 
+def _targets_unique(conn) -> None:
+    """One target per indicator, year, scope and commune: duplicates (newest kept) go, a unique index comes.
+
+    ``commune_code`` is NULL for province and national targets, and NULLs never clash in a
+    unique index, so the index is on ``COALESCE(commune_code, '')`` (SQLite and PostgreSQL alike).
+    """
+    removed = conn.execute(text(
+        "DELETE FROM targets WHERE id NOT IN (SELECT MAX(id) FROM targets "
+        "GROUP BY indicator_code, year, scope, COALESCE(commune_code, ''))")).rowcount
+    if removed:
+        log.warning("removed %s duplicate target rows (the newest of each kept)", removed)
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS uq_target_key "
+                      "ON targets (indicator_code, year, scope, (COALESCE(commune_code, '')))"))
+
+
 # Versioned migrations: (version, description, function). Append, never edit.
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "initial schema", _create_all),
     (2, "index observations by period and indicator", _observation_lookup_index),
     (3, "observation details (facet) beside the headline value", _observation_facets),
+    (5, "one target per indicator, year, scope and commune", _targets_unique),
 ]
-LATEST_VERSION = MIGRATIONS[-1][0]
+LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
+
+
+# How long a writer waits for another one (a long import) before giving up with a message.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
 
 
@@ -80,7 +104,16 @@ def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    try:
+        args = {"connect_timeout": 10} if url.startswith("postgresql") else {}  # unreachable: fail in 10 s
+        engine = create_engine(url, future=True, connect_args=args)
+    except ArgumentError as exc:
+        shown = re.sub(r"//[^/@]*@", "//***@", url)  # never print a password
+        raise DatabaseUnavailable(f"Địa chỉ cơ sở dữ liệu «{shown}» không hợp lệ (ví dụ đúng: "
+                                  "sqlite:///data/dashboard.sqlite, postgresql+psycopg://người@máy/tên).") from exc
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnavailable(f"Thiếu thư viện kết nối «{exc.name}» cho {url.split(':')[0]}; "
+                                  "cài bằng: pip install -e '.[postgres]'.") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -95,10 +128,18 @@ def schema_version(engine: Engine) -> int:
 
 
 def migrate(engine: Engine) -> int:
-    """Apply every migration newer than the database's version; return the new version."""
+    """Apply every migration the database has not had yet; return the new version.
+
+    Applied versions are compared as a set, not by the highest one, so a migration
+    merged later with a lower number (reserved numbers land out of order) still runs.
+    """
     current = schema_version(engine)
+    applied = set()
+    if current:
+        with engine.connect() as conn:
+            applied = set(conn.execute(text("SELECT version FROM schema_version")).scalars())
     for version, description, step in MIGRATIONS:
-        if version <= current:
+        if version in applied:
             continue
         with engine.begin() as conn:
             step(conn)
@@ -111,10 +152,38 @@ def migrate(engine: Engine) -> int:
 
 
 def connect(url: str | None = None) -> Engine:
-    """Return an engine for ``url`` with the schema migrated to the latest version."""
+    """Return an engine for ``url`` with the schema migrated to the latest version.
+
+    A database that cannot be opened (not a SQLite file, a server that does not answer)
+    raises :class:`~dashboard.errors.DatabaseUnavailable` with a one-line Vietnamese reason.
+    """
     engine = make_engine(url)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        if is_busy(exc):
+            raise DatabaseBusy(busy_message()) from exc
+        raise DatabaseUnavailable(unavailable_message(str(engine.url), exc)) from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(unavailable_message(str(engine.url), exc)) from exc
     return engine
+
+
+def unavailable_message(url: str, exc: BaseException) -> str:
+    """Why a database cannot be opened, in one Vietnamese line (never the password)."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if parsed.get_backend_name() == "sqlite":
+        if "not a database" in reason or "malformed" in reason:
+            return f"Tệp «{parsed.database}» không phải cơ sở dữ liệu SQLite (hoặc đã hỏng); kiểm tra lại --db."
+        return f"Không mở được cơ sở dữ liệu SQLite «{parsed.database}» ({reason}); kiểm tra đường dẫn và quyền ghi."
+    if parsed.get_backend_name() == "postgresql":
+        return (f"Không kết nối được máy chủ PostgreSQL {shown} ({reason}); kiểm tra máy chủ đang chạy, "
+                "địa chỉ, cổng, tên người dùng và mật khẩu.")
+    return f"Không mở được cơ sở dữ liệu {shown} ({reason})."
 
 
 @contextmanager
@@ -125,11 +194,45 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy(exc):
+            raise DatabaseBusy(busy_message()) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means another writer held the lock past the busy timeout."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database table is locked" in message or "busy" in message
+
+
+def busy_message() -> str:
+    return (f"Cơ sở dữ liệu đang bận: một thao tác ghi khác (có thể là nhập báo cáo lớn) chạy quá "
+            f"{BUSY_TIMEOUT_MS // 1000} giây. Không có gì thay đổi; hãy thử lại sau ít phút.")
+
+
+def write_lock(session: Session, model: type | None = None, key: object = None) -> None:
+    """Take the write lock before reading what a write depends on (check-then-write stays correct).
+
+    SQLite: ``BEGIN IMMEDIATE``, so a second writer waits (up to :data:`BUSY_TIMEOUT_MS`)
+    before it reads, instead of both deciding on the same stale state. It must be the
+    transaction's first statement; in a transaction already begun it is skipped.
+    PostgreSQL: ``SELECT … FOR UPDATE`` of the row ``model`` / ``key`` (a commune, an
+    indicator, an observation), which serialises writers of that row only.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.driver_connection.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif model is not None:
+        pk = inspect(model).primary_key[0]
+        session.execute(select(pk).where(pk == key).with_for_update())
 
 
 def audit(session: Session, actor: str, action: str, entity: str, entity_id: object,

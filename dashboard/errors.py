@@ -56,6 +56,14 @@ class ExportError(DashboardError):
     "A snapshot cannot be written."
 
 
+class DatabaseBusy(DashboardError):
+    "Another writer held the database past the busy timeout; nothing was changed."
+
+
+class DatabaseUnavailable(DashboardError):
+    "The database cannot be opened: not a SQLite file, or the server cannot be reached."
+
+
 class BackupError(DashboardError):
     "A backup cannot be written or a backup file cannot be restored."
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import catalog, periods, queries, register
-from dashboard.db import audit, session_scope
-from dashboard.errors import DashboardError
-from dashboard.models import Observation
+from dashboard.db import audit, session_scope, write_lock
+from dashboard.errors import CatalogError, DashboardError
+from dashboard.models import Commune, Observation
 
 QUALIFIERS = ("", "trên", "gần", "hơn", "khoảng", "dự kiến")
 _FIELDS = ("indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit", "reviewed",
@@ -23,6 +23,40 @@ _FIELDS = ("indicator_code", "facet", "value", "qualifier", "numerator", "denomi
 
 class ReviewError(DashboardError):
     "A review action cannot be applied (unknown value, conflicting mapping)."
+
+
+class StaleValue(ReviewError):
+    "Someone else changed the value since it was shown; nothing was saved."
+
+    def __init__(self, message: str, current: dict):
+        super().__init__(message)
+        self.current = current
+
+
+_SEEN = ("value", "qualifier", "numerator", "denominator", "indicator_code", "reviewed")
+
+
+def _check_seen(obs: Observation, seen: dict | None) -> None:
+    """Optimistic check: refuse when the row no longer holds what the person was shown."""
+    if seen is None:
+        return
+    changed = [f for f in _SEEN if f in seen and not _same(getattr(obs, f), seen[f])]
+    if changed:
+        who = f" bởi {obs.updated_by}" if obs.updated_by else ""
+        when = f" lúc {obs.updated_at:%H:%M %d/%m/%Y}" if obs.updated_at else ""
+        shown = f"{obs.value:g}" if obs.value is not None else "trống"
+        raise StaleValue(f"Giá trị này vừa được sửa{who}{when} (hiện là {shown}{' ' + obs.qualifier if obs.qualifier else ''}"
+                         "); thay đổi của bạn chưa được lưu. Hãy xem giá trị mới rồi sửa lại nếu cần.",
+                         _snapshot(obs))
+
+
+def _checked(obs: Observation, *values: float | None) -> None:
+    spec = catalog.spec(obs.indicator_code) if obs.indicator_code else None
+    for v in values:
+        if spec is not None:
+            catalog.check_value(spec, v, cap_percent=False)
+        elif v is not None and (v != v or v in (float("inf"), float("-inf")) or v < 0):
+            raise CatalogError(f"Giá trị «{v}» không hợp lệ: cần một số hữu hạn, không âm.")
 
 
 def _snapshot(obs: Observation) -> dict:
@@ -56,22 +90,34 @@ def _get(session, obs_id: int) -> Observation:
     return obs
 
 
-def accept(engine: Engine, obs_id: int, actor: str) -> None:
-    """Mark an extracted value as checked by a person (a new report version keeps it)."""
+def accept(engine: Engine, obs_id: int, actor: str, seen: dict | None = None) -> None:
+    """Mark an extracted value as checked by a person (a new report version keeps it).
+
+    ``seen``: the fields as the person saw them; if the row changed since, :class:`StaleValue`.
+    """
     with session_scope(engine) as session:
+        write_lock(session, Observation, int(obs_id))
         obs = _get(session, obs_id)
+        _check_seen(obs, seen)
         before = _snapshot(obs)
         obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
         audit(session, actor, "accept", "observation", obs.id, before, _snapshot(obs))
 
 
 def correct(engine: Engine, obs_id: int, actor: str, value: float | None, qualifier: str | None = None,
-            numerator: float | None = None, denominator: float | None = None) -> None:
-    """Replace an extracted value with what a person read; the row becomes reviewed."""
+            numerator: float | None = None, denominator: float | None = None, seen: dict | None = None) -> None:
+    """Replace an extracted value with what a person read; the row becomes reviewed.
+
+    ``seen``: the fields as the person saw them (two editors saving one value: the
+    second is refused with :class:`StaleValue`, which carries the current row).
+    """
     if qualifier not in QUALIFIERS and qualifier is not None:
         raise ReviewError(f"Định tính «{qualifier}» không hợp lệ; dùng: {', '.join(q for q in QUALIFIERS if q)}.")
     with session_scope(engine) as session:
+        write_lock(session, Observation, int(obs_id))
         obs = _get(session, obs_id)
+        _check_seen(obs, seen)
+        _checked(obs, value, numerator, denominator)
         before = _snapshot(obs)
         obs.value, obs.qualifier = value, (qualifier or None)
         obs.numerator, obs.denominator = numerator, denominator
@@ -84,6 +130,7 @@ def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: str, 
     spec = catalog.spec(indicator_code)
     try:
         with session_scope(engine) as session:
+            write_lock(session, Observation, int(obs_id))
             obs = _get(session, obs_id)
             before = _snapshot(obs)
             obs.indicator_code, obs.facet = spec.code, facet
@@ -102,9 +149,12 @@ def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor:
     """Enter (or overwrite) a value by hand: origin ``manual``, which wins over reports and demo."""
     unit = register.match(commune)
     spec = catalog.spec(indicator_code)
+    for v in (value, numerator, denominator):
+        catalog.check_value(spec, v, cap_percent=False)
     if numerator is not None and denominator and value is None:
         value = round(100 * numerator / denominator, 1)
     with session_scope(engine) as session:
+        write_lock(session, Commune, unit.code)
         code = periods.ensure(session, period).code
         obs = session.scalar(select(Observation).where(
             Observation.commune_code == unit.code, Observation.indicator_code == spec.code,
@@ -145,12 +195,13 @@ def apply_edits(engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor
         if not old.indicator_code and new.indicator_code:
             map_candidate(engine, old.id, new.indicator_code, actor, facet=new.facet or "")
             changes += 1
+        seen = {f: getattr(old, f) for f in ("value", "qualifier", "numerator", "denominator")}
         if any(not _same(getattr(old, f), getattr(new, f)) for f in ("value", "qualifier", "numerator", "denominator")):
-            correct(engine, old.id, actor, _number(new.value), new.qualifier or None,
-                    _number(new.numerator), _number(new.denominator))
+            correct(engine, old.id, actor, _number(new.value), queries.nan_to_none(new.qualifier) or None,
+                    _number(new.numerator), _number(new.denominator), seen=seen)
             changes += 1
         elif new.reviewed and not old.reviewed:
-            accept(engine, old.id, actor)
+            accept(engine, old.id, actor, seen=seen)
             changes += 1
     return changes
 

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from dashboard import periods, register
-from dashboard.db import audit, session_scope
+from dashboard.db import audit, session_scope, write_lock
 from dashboard.errors import DashboardError, MissingMetadata, ReportError
 from dashboard.ingest import extract, header, outline
 from dashboard.ingest.document import Document
-from dashboard.models import Observation, Report, Section
+from dashboard.models import Commune, Observation, Report, Section
 
 log = logging.getLogger(__name__)
 IMPORTER = "nhập báo cáo"
@@ -120,8 +120,14 @@ def _store_sections(session: Session, report: Report, sections: list[outline.Sec
 
 
 def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> ImportResult:
-    """Write one parsed report in the caller's transaction (see module doc for the rules)."""
+    """Write one parsed report in the caller's transaction (see module doc for the rules).
+
+    The write lock is taken first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the commune's
+    row), so two imports for one commune and period never both see "no report yet":
+    the second waits, then replaces the first. One report per commune and period, always.
+    """
     doc = parsed.document
+    write_lock(session, Commune, parsed.commune.code)
     same = session.scalar(select(Report).where(Report.sha256 == doc.sha256))
     if same is not None:
         return ImportResult(parsed, "unchanged", same.id, [
