@@ -128,8 +128,17 @@ _WRAPPED = re.compile(r"(?<=[^.:;!?\n])\n(?=[^\n])")
 
 
 def reflow(body: str) -> str:
-    """Join lines broken mid-sentence (a line not ending in ``.:;!?``); same length as ``body``."""
-    return _WRAPPED.sub(" ", body)
+    """Join lines broken mid-sentence (a line not ending in ``.:;!?``); same length as ``body``.
+
+    A heading-like line ("Số hóa hồ sơ giải quyết TTHC" after "… tỷ lệ 0%") stays on its own line.
+    """
+    from dashboard.ingest.outline import heading_like
+
+    def join(m: re.Match) -> str:
+        end = body.find("\n", m.end())
+        return "\n" if heading_like(body[m.end():end if end >= 0 else len(body)]) else " "
+
+    return _WRAPPED.sub(join, body)
 
 
 def _with_hits(text: str, query: str | None) -> str:

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Bounds on the work one file may cause (a commune report has a few hundred paragraphs and
+# under a hundred sections, each paragraph a few hundred characters). Beyond them a file is
+# refused with a reason, so one odd file cannot stall the server for everyone.
+MAX_BLOCKS = 50_000  # lines, paragraphs and table rows a reader may produce
+MAX_PARAGRAPHS = 20_000
+MAX_PARAGRAPH_CHARS = 20_000
+MAX_SECTIONS = 2_000
+
+
+def count(n: int) -> str:
+    """A count written the Vietnamese way: 20.000."""
+    return f"{n:,}".replace(",", ".")
+
 
 @dataclass
 class Block:

@@ -73,7 +73,7 @@ def parse(document: Document, commune: str | None = None, period: str | None = N
     else:
         raise MissingMetadata(document.file_name, "không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»); "
                                                   "hãy chọn kỳ (trên dòng lệnh: --period 9T/2025).")
-    sections = outline.outline(paras)
+    sections = outline.outline(paras, document.file_name)
     return ParsedReport(document, chosen, code, sections, extract.extract(sections), notes)
 
 

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dashboard.ingest.document import Block, Document
+from dashboard.errors import ReportError
+from dashboard.ingest.document import MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS, MAX_SECTIONS, Document, count
 from dashboard.text import fold
 
 _ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X)"
@@ -29,6 +30,7 @@ _CONNECTORS = set(
     "của và về các cho với trong được là để đến từ theo tại ngày số năm tháng có những một đã "
     "đang sẽ như khi thì mà nhằm bằng do vào trên dưới hoặc hay cùng gồm tỉnh xã huyện ban".split())
 _CLOSING = re.compile(r"^(?:trên đây là|nơi nhận\b)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +61,12 @@ def _width(lines: list[str]) -> int:
     return max(40, lengths[int(len(lengths) * 0.8)])
 
 
-def _continues(prev: str, nxt: str, width: int) -> bool:
-    """Whether the physical line ``nxt`` continues the paragraph whose last line is ``prev``."""
+def _continues(prev: str, nxt: str, width: int, after_blank: bool = False) -> bool:
+    """Whether the physical line ``nxt`` continues the paragraph whose last line is ``prev``.
+
+    ``after_blank``: a blank line lies between them; then a heading-like ``nxt`` ("Số hóa hồ
+    sơ giải quyết TTHC") is not glued on for the length of ``prev`` alone.
+    """
     if not prev or not nxt or _TERMINAL.search(prev) or marker_of(nxt):
         return False
     if _CLOSING.match(nxt):
@@ -74,14 +80,26 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
         return True
     if f"{fold(last)} {fold(first)}" in _name_bigrams():
         return True
+    if after_blank and heading_like(nxt, width):
+        return False
     return len(prev) >= 0.85 * width
 
 
-def _join(prev: str, nxt: str) -> str:
-    # "327/QĐ-" + "UBND": a break inside a document number or word keeps no space.
-    if re.search(r"\w[-/]$", prev) and not prev.endswith(" -"):
-        return prev + nxt
-    return f"{prev} {nxt}"
+def _glue(prev_line: str, nxt: str) -> str:
+    """What goes between two joined lines: "327/QĐ-" + "UBND" (a break inside a document
+    number or word) keeps no space, everything else one space. Only the last line is
+    looked at, so joining a paragraph of n lines costs O(n), not O(n²)."""
+    if re.search(r"\w[-/]$", prev_line) and not prev_line.endswith(" -"):
+        return ""
+    return " "
+
+
+def heading_like(line: str, width: int = 100) -> bool:
+    """A short line that starts with a capital and ends without punctuation: "Số hóa hồ sơ
+    giải quyết TTHC" — a heading when it stands alone between blank lines."""
+    first = line[:1]
+    return (first.isupper() and len(line) <= 0.6 * width and not re.search(r"[.;,:…!?%)\d]$", line)
+            and not _CLOSING.match(line))
 
 
 @dataclass
@@ -96,7 +114,15 @@ class Paragraph:
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
-    """Re-join hard-wrapped lines; Word paragraphs and table rows pass through."""
+    """Re-join hard-wrapped lines; Word paragraphs and table rows pass through.
+
+    Linear in the length of the text: a paragraph is gathered as a list of its lines and
+    joined once, and each decision looks only at the previous line. A line after a blank
+    line that looks like a heading starts a new paragraph even where blank lines are
+    otherwise just spacing. Refuses (:class:`ReportError`) more than
+    :data:`~dashboard.ingest.document.MAX_PARAGRAPHS` paragraphs or a paragraph longer
+    than :data:`~dashboard.ingest.document.MAX_PARAGRAPH_CHARS` characters.
+    """
     out: list[Paragraph] = []
     wrapped = [b for b in doc.blocks if b.hard_wrapped]
     nonempty = [b.text for b in wrapped if b.text.strip()]
@@ -104,33 +130,55 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     # Blank lines mark paragraphs only where they are not between (almost) every line.
     blanks_between = sum(1 for a, b in zip(doc.blocks, doc.blocks[1:]) if a.text.strip() and not b.text.strip())
     blank_breaks = blanks_between < 0.5 * max(1, len(nonempty))
-    pending: str | None = None
+    pending: list[str] = []  # the lines of the paragraph being gathered, each with its glue
+    size = 0
     last_line = ""
+    after_blank = False
+
+    def add(paragraph: Paragraph) -> None:
+        if len(paragraph.text) > MAX_PARAGRAPH_CHARS:
+            raise ReportError(doc.file_name, f"có một đoạn văn dài {count(len(paragraph.text))} ký tự (giới hạn "
+                                             f"{count(MAX_PARAGRAPH_CHARS)}); tệp có thể không phải báo cáo "
+                                             "hoặc bị lỗi định dạng.")
+        out.append(paragraph)
+        if len(out) > MAX_PARAGRAPHS:
+            raise ReportError(doc.file_name, f"có hơn {count(MAX_PARAGRAPHS)} đoạn văn; một báo cáo của xã chỉ vài "
+                                             "trăm đoạn, tệp có thể bị lỗi hoặc không phải báo cáo.")
 
     def flush() -> None:
-        nonlocal pending
-        if pending is not None and pending.strip():
-            out.append(Paragraph(re.sub(r"\s+", " ", pending).strip()))
-        pending = None
+        nonlocal size
+        if pending:
+            add(Paragraph("".join(pending)))
+        pending.clear()
+        size = 0
 
     for block in doc.blocks:
         if not block.hard_wrapped:
             flush()
             if block.text.strip() or block.label:
-                out.append(Paragraph(re.sub(r"\s+", " ", block.text).strip(), block.label,
-                                     block.heading_level, block.cells, block.header))
+                add(Paragraph(_SPACES.sub(" ", block.text).strip(), block.label, block.heading_level,
+                              block.cells, block.header))
             continue
-        line = re.sub(r"\s+", " ", block.text).strip()
+        line = _SPACES.sub(" ", block.text).strip()
         if not line:
             if blank_breaks:
                 flush()
+            after_blank = bool(pending)
             continue
-        if pending is not None and _continues(last_line, line, width):
-            pending = _join(pending, line)
+        if pending and _continues(last_line, line, width, after_blank):
+            glue = _glue(last_line, line)
+            pending.append(glue + line)
+            size += len(glue) + len(line)
+            if size > MAX_PARAGRAPH_CHARS:
+                flush_text = "".join(pending)
+                pending.clear()
+                add(Paragraph(flush_text))  # raises: too long
         else:
             flush()
-            pending = line
+            pending.append(line)
+            size = len(line)
         last_line = line
+        after_blank = False
     flush()
     return out
 
@@ -171,8 +219,12 @@ def _split_heading(kind: str, rest: str) -> tuple[str, list[str], bool]:
     return " ".join(words[:12]) + " …", [rest], False
 
 
-def outline(paras: list[Paragraph]) -> list[Section]:
-    """Build the outline tree, in document order, from paragraphs."""
+def outline(paras: list[Paragraph], file_name: str = "báo cáo") -> list[Section]:
+    """Build the outline tree, in document order, from paragraphs.
+
+    More than :data:`~dashboard.ingest.document.MAX_SECTIONS` sections is refused with a
+    :class:`ReportError` naming ``file_name`` (a page of 100,000 sections would not open).
+    """
     sections: list[Section] = [Section("", 1, "Mở đầu")]
     stack: list[int] = []  # indexes of open numbered/bullet sections
     closing = False
@@ -212,6 +264,9 @@ def outline(paras: list[Paragraph]) -> list[Section]:
         sections.append(Section(number, level, heading, [Paragraph(b) for b in body], parent,
                                 heading_is_text=is_text, marker=_DISPLAY.get(kind, "").format(number)))
         stack.append(len(sections) - 1)
+        if len(sections) > MAX_SECTIONS:
+            raise ReportError(file_name, f"có hơn {count(MAX_SECTIONS)} đề mục; một báo cáo của xã thường dưới "
+                                         "một trăm, tệp có thể bị lỗi hoặc không phải báo cáo.")
     if not sections[0].paragraphs:  # nothing before the first heading
         sections = sections[1:]
         for s in sections:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.errors import ReportError
-from dashboard.ingest.document import Block, Document
+from dashboard.ingest.document import MAX_BLOCKS, Block, Document, count
 from dashboard.ingest.numbering import WordNumbering
 from dashboard.text import nfc, visible
 
@@ -81,6 +81,7 @@ def read_text(data: bytes, file_name: str) -> Document:
     text, encoding = decode_text(data, file_name)
     doc = _new(data, file_name, "txt")
     doc.encoding = encoding
+    _check_count(text.count("\n") + 1, file_name, "dòng")
     for line in _clean(text).splitlines():
         line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
         doc.blocks.append(Block(line.strip(), hard_wrapped=True))
@@ -147,7 +148,9 @@ def read_docx(data: bytes, file_name: str) -> Document:
         raise ReportError(file_name, "đây là tệp Word cũ (.doc) hoặc tệp Word đặt mật khẩu; "
                                      "hãy mở bằng Word và lưu lại thành .docx không khoá.")
     try:
+        _docx_precheck(data, file_name)
         document = docx.Document(io.BytesIO(data))
+        _check_count(len(document.element.body), file_name, "đoạn và bảng")  # before any per-paragraph work
         numbering = WordNumbering.of(document)
         doc = _new(data, file_name, "docx")
         for child in document.element.body.iterchildren():
@@ -191,6 +194,29 @@ def _mark_wrapped(blocks: list[Block]) -> None:
             b.hard_wrapped = True
 
 
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024  # the unpacked text of a long report is a few MB
+
+
+def _docx_precheck(data: bytes, file_name: str) -> None:
+    """Count a Word file's paragraphs in its raw XML before python-docx builds objects for them:
+    235 KB of packed empty paragraphs is two million of them (seconds and 1 GB if parsed)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        info = package.getinfo("word/document.xml")
+        if info.file_size > MAX_DOCX_XML_BYTES:
+            raise ReportError(file_name, f"nội dung Word giải nén ra {count(info.file_size // 1048576)} MB, "
+                                         "quá lớn cho một báo cáo; tệp có thể bị lỗi.")
+        xml = package.read(info)
+    _check_count(xml.count(b"<w:p>") + xml.count(b"<w:p/>") + xml.count(b"<w:p ") + xml.count(b"<w:tr"),
+                 file_name, "đoạn và dòng bảng")
+
+
+def _check_count(n: int, file_name: str, what: str) -> None:
+    """Refuse a file with more lines or paragraphs than any report has (bounded work)."""
+    if n > MAX_BLOCKS:
+        raise ReportError(file_name, f"tệp có {count(n)} {what}, quá giới hạn {count(MAX_BLOCKS)} của một báo cáo; "
+                                     "tệp có thể bị lỗi hoặc không phải báo cáo.")
+
+
 def _unique_cells(row) -> list:
     """A row's cells with merged cells counted once (python-docx repeats them)."""
     seen, out = set(), []
@@ -231,6 +257,7 @@ def read_bytes(data: bytes, file_name: str, max_bytes: int = MAX_REPORT_BYTES) -
     if len(data) > max_bytes:
         raise ReportError(file_name, _too_large(len(data), max_bytes))
     doc = reader(data, file_name)
+    _check_count(len(doc.blocks), file_name, "dòng")
     if not any(b.text.strip() for b in doc.blocks):
         raise ReportError(file_name, "tệp không có nội dung chữ.")
     return doc
