@@ -35,8 +35,9 @@ def report_upload(actor: str) -> None:
     A report that does not name its commune or period is imported with the choice made
     here; otherwise the choice is not used, so a batch from many communes stays right.
     """
-    from dashboard import ingest
+    from dashboard.config import database_url
     from dashboard.errors import MissingMetadata
+    from dashboard.ingest.worker import ingest_isolated  # a worker process: one odd file cannot stall the server
 
     files = st.file_uploader(t("upload_reports"), type=["docx", "pdf", "txt", "md"], accept_multiple_files=True,
                              key="review_upload")
@@ -52,14 +53,14 @@ def report_upload(actor: str) -> None:
     for i, upload in enumerate(files, start=1):
         bar.progress((i - 1) / len(files), text=f"{i}/{len(files)} · {inert(upload.name)}")
         try:
-            document = ingest.read_bytes(upload.getvalue(), upload.name)
+            data = upload.getvalue()
             try:
-                result = ingest.ingest(engine(), document, dry_run=dry_run, actor=actor)
+                result = ingest_isolated(database_url(), data, upload.name, dry_run=dry_run, actor=actor)
             except MissingMetadata:
                 if not (commune or period):
                     raise
-                result = ingest.ingest(engine(), document, commune=commune or None, period=period or None,
-                                       dry_run=dry_run, actor=actor)
+                result = ingest_isolated(database_url(), data, upload.name, commune=commune or None,
+                                         period=period or None, dry_run=dry_run, actor=actor)
         except MissingMetadata as exc:
             st.warning(t("needs_choice", msg=inert(str(exc))))
             continue
