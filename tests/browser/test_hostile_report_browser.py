@@ -88,7 +88,7 @@ def _created_by_the_report(page) -> list[str]:
 
 
 @pytest.mark.parametrize("path, wait_for, expected", [
-    (f"xa?xa={COMMUNE}", '[data-testid="stExpander"]', ["<form action=", "Đăng nhập lại", "<b>đậm</b>"]),
+    (f"xa?xa={COMMUNE}", "text=Đăng nhập lại", ["<form action=", "Đăng nhập lại", "<b>đậm</b>"]),
     (f"xa?xa={COMMUNE}&cau=1&tim=dang+nhap&pham_vi=all", "mark", ["<form action=", "<input type="]),
     (f"xa?xa={COMMUNE}&tim=%3Cimg+src%3Dx%3E+%21%5Ba%5D%28http%3A%2F%2Fevil.example%2Fq.png%29", None,
      ["<img src=x>"]),
