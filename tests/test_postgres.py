@@ -77,3 +77,45 @@ def test_build_query_and_export_on_postgresql(pg_url, tmp_path):
         assert db.table_counts(engine) == counts
     finally:
         engine.dispose()
+
+
+def test_concurrent_imports_and_targets_on_postgresql_leave_one_row(pg_url):
+    """Row locks (SELECT … FOR UPDATE on the commune / indicator) serialise writers on PostgreSQL."""
+    import threading
+
+    from sqlalchemy import text
+
+    from dashboard import catalog
+    from dashboard.ingest import ingest, read_bytes
+
+    sample = (Path(__file__).resolve().parent.parent / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md").read_bytes()
+    setup.build(pg_url, with_demo=False).dispose()
+    engine = db.connect(pg_url)
+    try:
+        ingest(engine, read_bytes(sample, "v0.md"))  # the period exists; now four new versions at once
+        barrier, results = threading.Barrier(4), []
+
+        def import_version(i: int) -> None:
+            document = read_bytes(sample + f"\nBản {i}.\n".encode(), f"v{i}.md")
+            barrier.wait()
+            results.append(ingest(engine, document).status)
+
+        def set_target(value: float) -> None:
+            barrier.wait()
+            with db.session_scope(engine) as s:
+                catalog.set_target(s, "pg", "GOV_EDOC_RATE", 2031, value, "thử", "public")
+            results.append("ok")
+
+        for work, args in ((import_version, (1, 2, 3, 4)), (set_target, (50.0, 60.0, 70.0, 80.0))):
+            threads = [threading.Thread(target=work, args=(a,)) for a in args]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+        assert sorted(results) == ["ok"] * 4 + ["replaced"] * 4
+        with engine.connect() as conn:
+            reports = conn.execute(text("SELECT COUNT(*) FROM reports")).scalar_one()
+            targets = conn.execute(text("SELECT COUNT(*) FROM targets WHERE year = 2031")).scalar_one()
+        assert reports == 1 and targets == 1
+    finally:
+        engine.dispose()
