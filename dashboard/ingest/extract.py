@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard import catalog
-from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number, ratio_pattern, value_pattern
+from dashboard.ingest import meaning
+from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number, value_pattern
+from dashboard.ingest.quantities import read_quantities
 from dashboard.ingest.outline import Section
-from dashboard.ingest.rules import COUNT_NOUNS, QUALIFIER, RULES, Rule
+from dashboard.ingest.rules import QUALIFIER, RULES, Rule
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
 OTHER_VALUE = "số liệu khác trong báo cáo"
@@ -35,12 +37,19 @@ class Found:
     label: str | None = None
     order: int = 0
     fields: set[str] = field(default_factory=set)
+    span: tuple[int, int] | None = None  # where in its sentence a rule read it
+    confidence: float | None = None  # how sure the assignment is (1.0: a phrasing rule)
+    suggestions: list[tuple[str, float]] = field(default_factory=list)  # best codes for a candidate
+    is_target: bool = False  # a plan or target the report states, never a result
+    phrase: str | None = None  # the clause words that made the assignment (learned from review)
+    value_at: int | None = None  # where a rule read its number, for the meaning check
 
     def as_dict(self) -> dict:
         return {"indicator_code": self.indicator_code, "facet": self.facet, "value": self.value,
                 "qualifier": self.qualifier, "numerator": self.numerator, "denominator": self.denominator,
                 "unit": self.unit, "evidence": self.evidence, "section_number": self.section_number,
-                "label": self.label}
+                "label": self.label, "confidence": self.confidence,
+                "suggestions": [{"code": c, "score": sc} for c, sc in self.suggestions]}
 
 
 def sentences(text: str) -> list[str]:
@@ -117,12 +126,12 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
     if rule.func is not None:
         for hit in rule.func(folded):
             out.append(Found(rule.code, hit["value"], unit=unit, evidence=text, section_number=path,
-                             order=order + hit["start"], fields={"value"}))
+                             order=order + hit["start"], fields={"value"}, span=(0, len(folded)), confidence=1.0))
         return out
     for m in rule.pattern.finditer(folded):
         groups = m.groupdict()
         found = Found(rule.code, None, unit=rule.unit or unit, evidence=text, section_number=path,
-                      facet=rule.facet, order=order + m.start())
+                      facet=rule.facet, order=order + m.start(), span=(m.start(), m.end()), confidence=1.0)
         clause = folded[max(0, folded.rfind(";", 0, m.start()) + 1):m.start() + (m.end() - m.start())]
         if rule.mention:
             found.qualifier = "dự kiến" if "du kien" in clause else None
@@ -135,6 +144,7 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
             setattr(found, rule.fills, number)
             found.fields.add(rule.fills)
             found.qualifier = _qualifier(groups.get("q"), folded[max(0, m.start() - 60):m.start()])
+            found.value_at = m.start("v")
         elif rule.constant is not None:
             found.value = rule.constant
             found.fields.add("value")
@@ -155,48 +165,116 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
     return out
 
 
-_CANDIDATES = [
-    re.compile(ratio_pattern()),
-    re.compile(QUALIFIER + value_pattern("v") + r"\s*%"),
-    re.compile(QUALIFIER + value_pattern("v") + r" (?P<mult>trieu |ty )?(?:dong|d)\b"),
-    re.compile(QUALIFIER + value_pattern("v") + rf" (?P<noun>{COUNT_NOUNS})\b"),
-]
+_PLAN_BEFORE = re.compile(
+    r"(?:phan dau|muc tieu|chi tieu (?:la|giao|de ra|dat ra|nam|ke hoach|phan dau|:)|ke hoach (?:giao|de ra|dat ra)|"
+    r"duoc giao|phai dat|den nam #+|den het nam|den cuoi nam|den nam \d{4}|giai doan #+|chi tieu:?$|"
+    r"can dat|yeu cau dat|dam bao dat|ke hoach nam|theo ke hoach|tam nhin|dinh huong)")
+_RESULT_BEFORE = re.compile(r"(?:da dat|dat duoc|thuc hien dat|ket qua|uoc thuc hien|thuc te|thuc hien duoc|"
+                            r"hien nay|hien tai|luy ke)")
+_VS_PLAN_AFTER = re.compile(r"^\s*(?:\)\s*)?(?:so voi |cua )?(?:ke hoach|chi tieu|cung ky|nam truoc|ky truoc|muc tieu)")
+_LABEL_BEFORE = re.compile(r"[:=]\s*$|\b(?:la|dat|co|gom)\s*$")
 
 
-def _candidates(folded: str, text: str, order: int, path: str) -> list[Found]:
-    """Numbers that look like values (a rate, a ratio, an amount, a count of something)
-    in a sentence no rule placed: kept for review with a few words of context as label."""
-    out, taken = [], set()
-    for pattern in _CANDIDATES:
-        for m in pattern.finditer(folded):
-            if any(i in taken for i in range(m.start(), m.end())):
-                continue
-            taken.update(range(m.start(), m.end()))
-            g = m.groupdict()
-            found = Found(None, None, evidence=text, section_number=path, order=order + m.start())
-            if g.get("d") is not None:
-                found.numerator, found.denominator = parse_number(g["n"]), parse_number(g["d"])
-                found.value = round(100 * found.numerator / found.denominator, 1) if found.denominator else None
-                found.unit = "%"
-            else:
-                found.value = parse_number(g["v"])
-                if g.get("mult"):
-                    found.value *= 1_000_000 if g["mult"].startswith("trieu") else 1_000_000_000
-                found.qualifier = _qualifier(g.get("q"), "")
-                found.unit = ("%" if "%" in folded[m.start():m.end()] else "đ" if "dong" in folded[m.start():m.end()]
-                              else text[m.start("noun"):m.end("noun")] if g.get("noun") else None)
-            start = max(0, m.start() - 60)
-            end = min(len(text), m.end() + 50)
+def _segment_before(folded: str, q, others) -> str:
+    """The words between the previous number or clause break and quantity ``q``."""
+    start = max([o.end for o in others if o.end <= q.start] + [0])
+    for m in re.finditer(r"[;.!?](?=\s|$)", folded[:q.start]):
+        start = max(start, m.end())
+    return folded[start:q.start]
+
+
+def _bare(before: str) -> bool:
+    """A clause with no subject of its own ("Mức độ 4 đạt", ", đạt")."""
+    words = [w for w in re.findall(r"[a-z]+", before) if w not in meaning.STOPWORDS and w not in ("muc", "do")]
+    return len(words) <= 1
+
+
+def _is_plan(before: str) -> bool:
+    """Whether the clause before a number states a plan or target ("phấn đấu đạt 80%")."""
+    plan = None
+    for m in _PLAN_BEFORE.finditer(before):
+        plan = m.end()
+    if plan is None:
+        return False
+    return not _RESULT_BEFORE.search(before[plan:])
+
+
+def _general(folded: str, text: str, order: int, path: str, heading: str, hits: list[Found],
+             matcher: meaning.Matcher) -> list[Found]:
+    """Every value-like quantity of a sentence no phrasing rule read: assigned to the indicator
+    its clause is about, kept as a stated target, or left as a candidate with suggestions."""
+    taken = [h.span for h in hits if h.span]
+    quantities = read_quantities(folded)
+    out = []
+    previous = next(((h.indicator_code, h.confidence or 1.0, None) for h in reversed(hits) if h.fields), None)
+    for q in quantities:
+        if q.not_value or q.kind == "points" or any(a <= q.start < b or a < q.end <= b for a, b in taken):
+            continue
+        before = _segment_before(folded, q, quantities)
+        if q.kind in ("number",) and not _LABEL_BEFORE.search(before[-6:]):
+            continue  # a bare number without a label is no value a person would read
+        if _VS_PLAN_AFTER.search(folded[q.end:q.end + 30]):
+            continue  # "đạt 120% kế hoạch": completion of a plan, not the indicator's level
+        others = [o for o in quantities if o is not q and not o.not_value]
+        weights = meaning.context_weights(folded, q, others, heading)
+        result = matcher.assign(weights, q, meaning.head_word(folded, q, others))
+        if result.code is None and previous is not None and previous[0] and _bare(before) \
+                and matcher.compatible(previous[0], q):
+            # "mức độ 3 đạt 60,4%, mức độ 4 đạt 60,3%": a bare clause continues the one before
+            result = meaning.Assignment(previous[0], round(previous[1] * 0.95, 2), result.suggestions, previous[2])
+        previous = (result.code, result.confidence, result.phrase)
+        qualifier = q.qualifier or _qualifier(None, before[-60:])
+        found = Found(result.code, q.value, qualifier, q.numerator, q.denominator, q.unit, text, path,
+                      order=order + q.start, fields={"value"}, span=(q.start, q.end),
+                      confidence=result.confidence, suggestions=result.suggestions, phrase=result.phrase)
+        if q.kind == "ratio":
+            found.fields |= {"numerator", "denominator"}
+        if result.code:
+            spec = matcher.specs[result.code]
+            found.unit = spec.unit if spec.unit in ("%", "đ") else (q.noun or spec.unit)
+            if spec.unit == "%" and q.kind == "ratio" and not spec.is_ratio:
+                found.numerator = found.denominator = None
+            found.is_target = _is_plan(before)
+        if not result.code:
+            start = max(0, q.start - 60)
+            end = min(len(text), q.end + 50)
             found.label = ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-            out.append(found)
+        out.append(found)
     return out
 
 
-def extract(sections: list[Section]) -> list[Found]:
-    """Every value of the report: merged observations first (catalog order), then candidates."""
+VETO_LEAD = 0.15   # another indicator this far ahead overrules a rule
+VETO_FLOOR = 0.4   # a rule whose clause hardly speaks of its indicator is overruled
+
+
+def _vetoed(hit: Found, folded: str, heading: str, matcher: meaning.Matcher) -> bool:
+    """Whether the meaning of the clause overrules a phrasing rule: the number's own clause
+    is clearly about another indicator whose unit fits (a keyword late in a sentence must
+    not win over what the sentence is about)."""
+    if hit.value_at is None:
+        return False
+    quantities = [q for q in read_quantities(folded) if not q.not_value]
+    q = next((q for q in quantities if q.start <= hit.value_at < q.end), None)
+    if q is None:
+        return False
+    others = [o for o in quantities if o is not q]
+    scored = matcher.score(meaning.context_weights(folded, q, others, heading), meaning.head_word(folded, q, others))
+    own = scored.get(hit.indicator_code, (0.0, ""))[0]
+    best = max((s for code, (s, _) in scored.items() if code != hit.indicator_code and matcher.compatible(code, q)),
+               default=0.0)
+    if own < VETO_FLOOR and not hit.facet:  # a detail's own phrasing rule is specific enough
+        return True
+    return best >= meaning.ASSIGN_AT and best >= own + VETO_LEAD
+
+
+def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ()) -> list[Found]:
+    """Every value of the report: merged observations first (catalog order), then stated
+    targets, then candidates. ``learned`` adds the phrasings staff taught on the review page."""
     specs = {s.code: s for s in catalog.indicators()}
+    matcher = meaning.Matcher(specs, learned)
     raw: list[Found] = []
     candidates: list[Found] = []
+    targets: list[Found] = []
     order = 0
     for index, section in enumerate(sections):
         if section.heading == "Phần kết":
@@ -218,15 +296,17 @@ def extract(sections: list[Section]) -> list[Found]:
                                    paragraph_folded, offset)
                 if not hits and unit_text in table_rows:
                     hits = _by_name(sentence, specs, order, path)
-                new_candidates = [] if hits else _candidates(folded, sentence, order, path)
+                hits = [h for h in hits if not _vetoed(h, folded, context, matcher)]
+                general = _general(folded, sentence, order, path, context, hits, matcher)
                 if unit_text in table_rows:  # evidence is the row as the table shows it
-                    for f in hits + new_candidates:
+                    for f in hits + general:
                         f.evidence = table_rows[unit_text]
-                raw += hits
-                candidates += new_candidates
+                raw += hits + [f for f in general if f.indicator_code and not f.is_target]
+                targets += [f for f in general if f.is_target]
+                candidates += [f for f in general if not f.indicator_code]
                 order += 10_000
                 offset += len(sentence)
-    return merge(raw, specs) + _dedupe_candidates(candidates)
+    return merge(raw, specs) + targets + _dedupe_candidates(candidates)
 
 
 def _words(text: str) -> set[str]:
@@ -270,6 +350,15 @@ def _plainest(group: list[Found]) -> Found:
 
 def merge(raw: list[Found], specs: dict) -> list[Found]:
     """Merge the hits of each (indicator, facet) into one observation."""
+    out = _merge(raw, specs)
+    for f in out:  # a merged value is as sure as the surest statement of it
+        f.confidence = max((h.confidence for h in raw if h.indicator_code == f.indicator_code
+                            and h.confidence is not None and (h.value == f.value or h.fields - {"value"})),
+                           default=None)
+    return out
+
+
+def _merge(raw: list[Found], specs: dict) -> list[Found]:
     out: list[Found] = []
     codes = [c for c in specs if any(f.indicator_code == c for f in raw)]
     for code in codes:

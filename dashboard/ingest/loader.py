@@ -38,11 +38,18 @@ class ParsedReport:
 
     @property
     def observations(self) -> list[extract.Found]:
-        return [f for f in self.found if f.indicator_code]
+        """Values assigned to an indicator (results, not plans)."""
+        return [f for f in self.found if f.indicator_code and not f.is_target]
 
     @property
     def candidates(self) -> list[extract.Found]:
+        """Numbers no indicator could be given with confidence, with their best suggestions."""
         return [f for f in self.found if not f.indicator_code]
+
+    @property
+    def targets(self) -> list[extract.Found]:
+        """Targets the report itself states ("phấn đấu đạt 80%"), kept as cited targets."""
+        return [f for f in self.found if f.indicator_code and f.is_target]
 
 
 def parse(document: Document, commune: str | None = None, period: str | None = None) -> ParsedReport:
@@ -95,6 +102,7 @@ class ImportResult:
             "section_count": len(p.sections),
             "observations": [f.as_dict() for f in p.observations],
             "candidates": [f.as_dict() for f in p.candidates],
+            "targets": [f.as_dict() for f in p.targets],
             "messages": p.notes + self.messages,
         }
 
