@@ -297,6 +297,12 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
                 if not hits and unit_text in table_rows:
                     hits = _by_name(sentence, specs, order, path)
                 hits = [h for h in hits if not _vetoed(h, folded, context, matcher)]
+                for h in hits:
+                    if h.value_at is not None:
+                        q = next((q for q in read_quantities(folded) if q.start <= h.value_at < q.end), None)
+                        h.is_target = q is not None and _is_plan(_segment_before(folded, q, []))
+                targets += [h for h in hits if h.is_target]
+                hits = [h for h in hits if not h.is_target]
                 general = _general(folded, sentence, order, path, context, hits, matcher)
                 if unit_text in table_rows:  # evidence is the row as the table shows it
                     for f in hits + general:

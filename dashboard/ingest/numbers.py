@@ -58,7 +58,7 @@ _MASKS = [re.compile(p) for p in (
     r"\[\d+\]", r"\d+[a-z]?\s*,\s+(?:duong|pho|ngo|hem|kiet|quoc lo|tinh lo)\s",  # footnotes, addresses
     r"\b(?:bo chi so|chi so|tieu chi|phien hop|ky hop|lan)\s+(?:thu\s+)?\d+(?:\.\d+)*(?!\s*%)",
     r"\b(?:giai doan|nhiem ky)\s+\d{4}\s*[-–]\s*\d{4}",
-    r"\d+\s*\*",                                            # 1/2*Điểm (a formula)
+    r"\d+\s*/\s*\d+\s*\*|\d+\s*\*",                         # 1/2*Điểm (a formula)
 )]
 
 

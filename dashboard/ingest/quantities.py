@@ -27,7 +27,7 @@ _ODD_SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000]")
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?=\s*(?:%|phan tram))|\d+)"
 _EDGE_BEFORE = r"(?<![\w#/.,])"
-_EDGE_AFTER = r"(?![\w#]|[.,/]\d|\s*/\s*\d)"
+_EDGE_AFTER = r"(?!(?!(?:d|vnd|dong)\b)[\w#]|[.,/][\d#]|\s*/\s*[\d#])"  # "11.695.000đ" is money
 
 QUALIFIERS = {"tren": "trên", "gan": "gần", "hon": "hơn", "khoang": "khoảng", "du kien": "dự kiến",
               "du kien dat": "dự kiến", "xap xi": "khoảng", "gan nhu": "gần", ">": "trên", "≥": "ít nhất",

@@ -1,0 +1,102 @@
+"""The quantity reader and assignment by meaning, table-driven on sentences of the genre."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import catalog
+from dashboard.ingest import meaning
+from dashboard.ingest.extract import extract
+from dashboard.ingest.numbers import fold_aligned, masked
+from dashboard.ingest.outline import Paragraph, Section
+from dashboard.ingest.quantities import read_quantities, strip_invisible
+
+
+def _values(sentence: str) -> list[tuple]:
+    folded = masked(fold_aligned(strip_invisible(sentence)))
+    return [(q.value, q.kind, q.qualifier) for q in read_quantities(folded) if not q.not_value]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("đạt 65,5%", [(65.5, "percent", None)]),
+    ("đạt 65.5 %", [(65.5, "percent", None)]),
+    ("đạt 90 phần trăm", [(90, "percent", None)]),
+    ("số tiền thu 11.695.000 đồng", [(11_695_000, "money", None)]),
+    ("số tiền thu 11.695.000đ", [(11_695_000, "money", None)]),
+    ("kinh phí 100 000 000 đồng", [(100_000_000, "money", None)]),
+    ("kinh phí 100\u00a0000\u00a0000 đồng", [(100_000_000, "money", None)]),
+    ("kinh phí 2,5 triệu đồng", [(2_500_000, "money", None)]),
+    ("kinh phí 100 triệu đồng", [(100_000_000, "money", None)]),
+    ("kinh phí 350.000 VNĐ", [(350_000, "money", None)]),
+    ("tổng 1,086,000 đồng", [(1_086_000, "money", None)]),
+    ("có 1 086 hồ sơ", [(1086, "count", None)]),
+    ("gần 1,6 nghìn người", [(1600, "count", "gần")]),
+    ("hơn 1,1 triệu lượt người dân", [(1_100_000, "count", "hơn")]),
+    ("trên 80% cán bộ", [(80, "percent", "trên")]),
+    ("xấp xỉ 75%", [(75, "percent", "khoảng")]),
+    ("ít nhất 60%", [(60, "percent", "ít nhất")]),
+    ("đạt 9\u200b0%", [(90, "percent", None)]),
+    ("đạt 9\u00ad0\u200e%", [(90, "percent", None)]),
+    ("có 496/757 hồ sơ", [(65.5, "ratio", None)]),
+    ("đạt 7/15", [(46.7, "ratio", None)]),
+    ("tăng 5 điểm % so với cùng kỳ", [(5, "points", None)]),
+])
+def test_quantity_reader_reads_every_format(sentence, expected):
+    assert _values(sentence) == [(float(v), k, q) for v, k, q in expected]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sáng 20/12, UBND phường làm việc với Sở",
+    "Phường xếp hạng thứ 1/108 xã, phường",
+    "Trang 2/19",
+    "đạt 85/100 điểm",
+    "cách tính 1/2*Điểm tối đa",
+    "Quyết định số 96/QĐ-UBND ngày 24/7/2025",
+    "Kế hoạch 359-KH/TU",
+    "năm 2025",
+    "Điện thoại: 0296.6.522.225",
+    "2025-12-21T18:35:55+07:00",
+    "Chủ nhật - 21/12/2025 18:31",
+    "đứng thứ 3 toàn tỉnh",
+])
+def test_no_value_is_read_from_dates_ranks_pages_or_document_numbers(sentence):
+    assert _values(sentence) == []
+
+
+CASES = [
+    # (sentence, heading, code or None, value)
+    ("100% cán bộ, công chức, viên chức của phường được tập huấn, bồi dưỡng kỹ năng số, sử dụng thành thạo "
+     "các hệ thống quản lý văn bản, chữ ký số, thư điện tử công vụ.", "", "HR_OFFICIAL_BASIC_SKILLS", 100),
+    ("Tỷ lệ hồ sơ TTHC nộp trực tuyến: 95,7%.", "", "GOV_DOSSIER_ONLINE_RATE", 95.7),
+    ("Tỷ lệ xử lý hồ sơ trực tuyến mức độ 3 đạt 60,4%, mức độ 4 đạt 60,3%.", "", "GOV_DOSSIER_ONLINE_RATE", 60.3),
+    ("Tỷ lệ TTHC tiếp nhận trực tuyến mức độ 3, 4 có phát sinh hồ sơ trong năm đạt 51,2%.", "",
+     "GOV_TTHC_ONLINE_SHARE", 51.2),
+    ("Triển khai 532 trạm BTS 5G tại các khu kinh tế.", "", "INF_BTS_COUNT", 532),
+    ("100% cơ quan nhà nước kết nối mạng truyền số liệu chuyên dùng.", "", None, 100),
+    ("Phấn đấu đến năm 2030 tỷ lệ hồ sơ nộp trực tuyến đạt 80%.", "", "target", 80),
+    ("Hoàn thành 100% các nhiệm vụ, chỉ tiêu được giao.", "", None, 100),
+    ("Quy mô dân số gần 74 nghìn người, phường xác định phổ cập kỹ năng số là nhiệm vụ trọng tâm.", "", None, 74000),
+    ("Đã cấp 45 tài khoản thư điện tử công vụ cho cán bộ.", "", "GOV_OFFICIAL_EMAIL", 45),
+    ("Kinh phí chi cho khoa học công nghệ là 2,5 tỷ đồng.", "", "STI_BUDGET", 2_500_000_000),
+]
+
+
+@pytest.mark.parametrize("sentence, heading, code, value", CASES)
+def test_a_value_goes_to_what_its_clause_is_about(sentence, heading, code, value):
+    found = extract([Section("1", 2, heading or "Kết quả", [Paragraph(sentence)], path="1")])
+    hit = [f for f in found if f.value == value]
+    assert hit, found
+    if code == "target":
+        assert hit[0].is_target and hit[0].indicator_code
+    elif code is None:
+        assert hit[0].indicator_code is None and hit[0].suggestions is not None
+    else:
+        assert (hit[0].indicator_code, hit[0].is_target) == (code, False)
+
+
+def test_every_phrasing_names_a_catalog_indicator():
+    codes = {s.code for s in catalog.indicators()}
+    assert {p.code for p in meaning.data_phrases()} <= codes
+    assert set(meaning.unit_nouns()) <= codes
+    # every indicator has phrasings a clerk would write besides its catalog name
+    assert codes <= {p.code for p in meaning.data_phrases()}
