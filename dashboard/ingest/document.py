@@ -26,6 +26,7 @@ class Block:
     cells: list[str] | None = None
     header: list[str] | None = None
     hard_wrapped: bool = False
+    page: int | None = None  # the printed page, where the format has pages (PDF, text with form feeds)
 
 
 @dataclass

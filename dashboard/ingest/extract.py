@@ -312,7 +312,8 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
                 candidates += [f for f in general if not f.indicator_code]
                 order += 10_000
                 offset += len(sentence)
-    return merge(raw, specs) + targets + _dedupe_candidates(candidates)
+    stated = list({(f.indicator_code, f.value): f for f in reversed(targets)}.values())[::-1]
+    return merge(raw, specs) + stated + _dedupe_candidates(candidates)
 
 
 def _words(text: str) -> set[str]:

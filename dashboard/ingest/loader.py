@@ -8,7 +8,7 @@ which stay and are reported; values entered by hand are never touched.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dashboard import periods, register
 from dashboard.db import audit, session_scope
 from dashboard.errors import DashboardError, MissingMetadata, ReportError
-from dashboard.ingest import extract, header, outline
+from dashboard.ingest import extract, furniture, header, outline
 from dashboard.ingest.document import Document
 from dashboard.models import Observation, Report, Section
 
@@ -58,8 +58,11 @@ def parse(document: Document, commune: str | None = None, period: str | None = N
     ``commune`` (code or name) and ``period`` override what the text says; when the text
     does not say and no override is given, :class:`MissingMetadata` asks for it.
     """
-    paras = outline.paragraphs(document)
     notes = []
+    blocks, removed = furniture.strip(document.blocks)
+    if removed:
+        notes.append(f"Đã bỏ {removed} dòng đầu trang, chân trang và số trang.")
+    paras = outline.paragraphs(replace(document, blocks=blocks))
     detected = header.detect_commune(paras)
     if commune:
         chosen = register.match(commune)

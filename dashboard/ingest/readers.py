@@ -20,6 +20,7 @@ from pathlib import Path
 from dashboard.errors import ReportError
 from dashboard.ingest.document import Block, Document
 from dashboard.ingest.numbering import WordNumbering
+from dashboard.ingest.quantities import strip_invisible
 from dashboard.text import nfc
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,12 @@ log = logging.getLogger(__name__)
 MAX_REPORT_BYTES = 20 * 1024 * 1024  # a commune report is a few hundred KB; 20 MB leaves room for images
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, or an Office file saved with a password
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
 
 
 def _clean(text: str) -> str:
-    """NFC, non-breaking and odd spaces made plain, control characters dropped."""
-    text = nfc(text).replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
+    """NFC; invisible format characters (zero-width, bidi marks, soft hyphen) removed, odd
+    spaces made plain, control characters dropped."""
+    text = strip_invisible(nfc(text)).replace("\t", " ")
     return _CONTROL.sub("", text)
 
 
@@ -81,9 +82,11 @@ def read_text(data: bytes, file_name: str) -> Document:
     text, encoding = decode_text(data, file_name)
     doc = _new(data, file_name, "txt")
     doc.encoding = encoding
-    for line in _clean(text).splitlines():
-        line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
-        doc.blocks.append(Block(line.strip(), hard_wrapped=True))
+    pages = text.split("\f")  # a form feed is a page break (text saved from a PDF)
+    for number, page in enumerate(pages, start=1):
+        for line in _clean(page).splitlines():
+            line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
+            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=number if len(pages) > 1 else None))
     return doc
 
 
@@ -117,11 +120,9 @@ def read_pdf(data: bytes, file_name: str) -> Document:
         raise ReportError(file_name, "PDF chỉ có hình ảnh (bản scan), không có lớp chữ để đọc; "
                                      "hãy gửi bản Word hoặc PDF xuất từ Word.")
     doc = _new(data, file_name, "pdf")
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         for line in _clean(page).splitlines():
-            if _PAGE_NUMBER.match(line):
-                continue
-            doc.blocks.append(Block(line.strip(), hard_wrapped=True))
+            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=number))
     return doc
 
 
