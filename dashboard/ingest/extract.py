@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard import catalog
-from dashboard.ingest import meaning
-from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number, value_pattern
-from dashboard.ingest.quantities import read_quantities
+from dashboard.ingest import meaning, tables
+from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number
+from dashboard.ingest.quantities import Quantity, read_quantities
 from dashboard.ingest.outline import Section
-from dashboard.ingest.rules import QUALIFIER, RULES, Rule
+from dashboard.ingest.rules import RULES, Rule
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
 OTHER_VALUE = "số liệu khác trong báo cáo"
@@ -58,48 +58,83 @@ def sentences(text: str) -> list[str]:
 
 
 def _units(section: Section) -> list[str]:
-    """The texts of a section that can carry values: its heading when it is content, its paragraphs."""
+    """The prose of a section that can carry values: its heading when it is content, its paragraphs."""
     out = [section.heading] if section.heading_is_text else []
+    return out + [p.text for p in section.paragraphs if not p.cells]
+
+
+def _tables(section: Section) -> list[list[list[str]]]:
+    """The tables of a section, each as its rows of cells (rows of one table stay together)."""
+    out: list[list[list[str]]] = []
+    last = object()
     for p in section.paragraphs:
-        if p.cells:
-            out.append(_row_sentence(p.cells, p.header))
-        else:
-            out.append(p.text)
+        if not p.cells:
+            last = object()
+            continue
+        key = p.table if p.table is not None else id(p.header)
+        if key != last:
+            out.append([] if p.header is None or p.table is not None else [p.header])
+            last = key
+        out[-1].append(p.cells)
     return out
 
 
-_VALUE_HEADERS = re.compile(r"ket qua|thuc hien|dat duoc|so lieu|gia tri|uoc")
-_TARGET_HEADERS = re.compile(r"ke hoach|muc tieu|chi tieu (?:giao|nam|ke hoach)")
-_UNIT_HEADERS = re.compile(r"don vi|dvt")
-_SKIP_HEADERS = re.compile(r"^(?:stt|tt|so tt|ma|ghi chu)$")
-
-
-def _row_sentence(cells: list[str], header: list[str] | None) -> str:
-    """A table row as a sentence the rules can read: "<tên chỉ tiêu>: <kết quả> <đơn vị>".
-
-    Columns are chosen by their header: the number column (STT), target columns (kế hoạch,
-    mục tiêu) and notes are left out, so only the achieved value is read.
-    """
-    header = [fold_aligned(h).strip() for h in (header or [])]
-    if len(header) != len(cells):
-        return " ".join(c for c in cells if c)
-    name = unit = ""
-    values = []
-    for h, c in zip(header, cells):
-        if not c or _SKIP_HEADERS.match(h):
+def _table_values(table: list[list[str]], heading: str, path: str, order: int, matcher: meaning.Matcher,
+                  messages: list[str]) -> list[Found]:
+    """Results, stated targets and candidates of one table (see :mod:`tables`)."""
+    lay = tables.layout(table)
+    if not lay.understood:
+        messages.append(f"Bảng ở mục {path or '—'} ({len(table)} dòng): {lay.why}; "
+                        "các số trong bảng được giữ lại để cán bộ gán chỉ tiêu.")
+    out: list[Found] = []
+    for k, row in enumerate(tables.rows(table, lay)):
+        evidence = " | ".join(c for i, c in enumerate(row.cells) if c and (i == 0 or c != row.cells[i - 1]))
+        label_folded = masked(fold_aligned(row.label))
+        context = meaning.Context([[(w, 1.0) for w, _ in meaning.positioned_tokens(label_folded)]]
+                                  + [[(w, 0.45) for w, _ in meaning.positioned_tokens(part)]
+                                     for part in heading.split(" / ") if part])
+        head = next(iter(meaning._content(meaning.tokens(re.sub(r"^\s*(?:ty le|so luong|tong so|so)\s+", "",
+                                                                 label_folded)))), None)
+        v = row.values
+        result, rate = v.get("result"), v.get("rate")
+        options: list[tuple[Quantity, float | None, float | None]] = []  # (quantity, numerator, denominator)
+        if rate is not None and rate.kind == "percent":
+            num = (v.get("numerator") or result)
+            den = v.get("denominator")
+            options.append((rate, num.value if num and num.kind != "percent" else None,
+                            den.value if den and den.kind != "percent" else None))
+        if result is not None:
+            if result.kind == "ratio":
+                options.append((result, result.numerator, result.denominator))
+            else:
+                options.append((result, None, None))
+        if not options and v.get("numerator") and v.get("denominator") and v["denominator"].value:
+            n, d = v["numerator"].value, v["denominator"].value
+            options.append((Quantity(0, 0, round(100 * n / d, 1), "ratio", numerator=n, denominator=d), n, d))
+        chosen, assignment = None, None
+        for q, n, d in options:
+            a = matcher.assign(context, q, head)
+            if a.code:
+                chosen, assignment = (q, n, d), a
+                break
+        q, n, d = chosen or (options[0] if options else (None, None, None))
+        if q is None:
             continue
-        if _UNIT_HEADERS.search(h):
-            unit = c
-        elif _VALUE_HEADERS.search(h):
-            values.append(c)
-        elif _TARGET_HEADERS.search(h):
-            continue
-        elif len(c) > len(name):
-            name = c
-    value = values[0] if values else ""
-    if unit in ("%", "tỷ lệ %", "Tỷ lệ (%)", "(%)") and value and not value.endswith("%"):
-        return f"{name}: đạt {value}%"
-    return f"{name}: đạt {value} {unit}".strip()
+        a = assignment or matcher.assign(context, q, head)
+        found = Found(a.code, q.value, q.qualifier, n, d, q.unit, evidence, path, order=order + k,
+                      fields={"value"}, confidence=a.confidence, suggestions=a.suggestions, phrase=a.phrase,
+                      label=None if a.code else row.label)
+        if a.code:
+            spec = matcher.specs[a.code]
+            found.unit = spec.unit if spec.unit in ("%", "đ") else (q.noun or spec.unit)
+            if not (spec.is_ratio and n is not None and d is not None):
+                found.numerator = found.denominator = None
+            plan = v.get("plan")
+            if plan is not None and matcher.compatible(a.code, plan):
+                out.append(Found(a.code, plan.value, None, unit=found.unit, evidence=evidence, section_number=path,
+                                 order=order + k, fields={"value"}, confidence=a.confidence, is_target=True))
+        out.append(found)
+    return out
 
 
 def _heading_chain(sections: list[Section], index: int) -> str:
@@ -267,9 +302,12 @@ def _vetoed(hit: Found, folded: str, heading: str, matcher: meaning.Matcher) -> 
     return best >= meaning.ASSIGN_AT and best >= own + VETO_LEAD
 
 
-def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ()) -> list[Found]:
+def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = (),
+            messages: list[str] | None = None) -> list[Found]:
     """Every value of the report: merged observations first (catalog order), then stated
-    targets, then candidates. ``learned`` adds the phrasings staff taught on the review page."""
+    targets, then candidates. ``learned`` adds the phrasings staff taught on the review page;
+    what a person should know (a table not understood) is appended to ``messages``."""
+    messages = [] if messages is None else messages
     specs = {s.code: s for s in catalog.indicators()}
     matcher = meaning.Matcher(specs, learned)
     raw: list[Found] = []
@@ -277,12 +315,14 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
     targets: list[Found] = []
     order = 0
     for index, section in enumerate(sections):
-        if section.heading == "Phần kết":
-            continue  # the closing formula restates the title, never a value
         context = _heading_chain(sections, index)
         path = section.path
-        table_rows = {_row_sentence(p.cells, p.header): " | ".join(c for c in p.cells if c)
-                      for p in section.paragraphs if p.cells}
+        for table in _tables(section):
+            for f in _table_values(table, context, path, order, matcher, messages):
+                (targets if f.is_target else raw if f.indicator_code else candidates).append(f)
+            order += 10_000
+        if section.heading == "Phần kết":
+            continue  # the closing formula restates the title; only its appendix tables carry values
         for unit_text in _units(section):
             paragraph_folded = masked(fold_aligned(unit_text))
             offset = 0
@@ -294,8 +334,6 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
                     spec = specs.get(rule.code)
                     hits += _apply(rule, folded, sentence, context, order, path, spec.unit if spec else None,
                                    paragraph_folded, offset)
-                if not hits and unit_text in table_rows:
-                    hits = _by_name(sentence, specs, order, path)
                 hits = [h for h in hits if not _vetoed(h, folded, context, matcher)]
                 for h in hits:
                     if h.value_at is not None:
@@ -304,9 +342,6 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
                 targets += [h for h in hits if h.is_target]
                 hits = [h for h in hits if not h.is_target]
                 general = _general(folded, sentence, order, path, context, hits, matcher)
-                if unit_text in table_rows:  # evidence is the row as the table shows it
-                    for f in hits + general:
-                        f.evidence = table_rows[unit_text]
                 raw += hits + [f for f in general if f.indicator_code and not f.is_target]
                 targets += [f for f in general if f.is_target]
                 candidates += [f for f in general if not f.indicator_code]
@@ -314,30 +349,6 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = ())
                 offset += len(sentence)
     stated = list({(f.indicator_code, f.value): f for f in reversed(targets)}.values())[::-1]
     return merge(raw, specs) + stated + _dedupe_candidates(candidates)
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", fold_aligned(text)) if len(w) > 1 or w.isdigit()}
-
-
-def _by_name(sentence: str, specs: dict, order: int, path: str) -> list[Found]:
-    """A table row "<name>: đạt <value> <unit>" whose name is (nearly) a catalog indicator's name."""
-    name, _, rest = sentence.partition(":")
-    words = _words(name)
-    if not words:
-        return []
-    best, score = None, 0.0
-    for spec in specs.values():
-        target = _words(spec.name_vi)
-        overlap = len(words & target) / len(words | target)
-        if overlap > score:
-            best, score = spec, overlap
-    m = re.search(QUALIFIER + value_pattern("v"), masked(fold_aligned(rest)))
-    if best is None or score < 0.5 or m is None:
-        return []
-    value = parse_number(m.group("v"))
-    return [Found(best.code, value, _qualifier(m.group("q"), ""), unit=best.unit, evidence=sentence,
-                  section_number=path, order=order + len(name), fields={"value"})]
 
 
 def _dedupe_candidates(found: list[Found]) -> list[Found]:

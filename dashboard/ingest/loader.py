@@ -52,11 +52,13 @@ class ParsedReport:
         return [f for f in self.found if f.indicator_code and f.is_target]
 
 
-def parse(document: Document, commune: str | None = None, period: str | None = None) -> ParsedReport:
+def parse(document: Document, commune: str | None = None, period: str | None = None,
+          learned: list | tuple = ()) -> ParsedReport:
     """Outline, header and values of a read document.
 
     ``commune`` (code or name) and ``period`` override what the text says; when the text
     does not say and no override is given, :class:`MissingMetadata` asks for it.
+    ``learned`` are the phrasings staff taught on the review page (see :mod:`phrasings`).
     """
     notes = []
     blocks, removed = furniture.strip(document.blocks)
@@ -84,7 +86,8 @@ def parse(document: Document, commune: str | None = None, period: str | None = N
         raise MissingMetadata(document.file_name, "không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»); "
                                                   "hãy chọn kỳ (trên dòng lệnh: --period 9T/2025).")
     sections = outline.outline(paras)
-    return ParsedReport(document, chosen, code, sections, extract.extract(sections), notes)
+    found = extract.extract(sections, learned, notes)
+    return ParsedReport(document, chosen, code, sections, found, notes)
 
 
 @dataclass

@@ -93,6 +93,7 @@ class Paragraph:
     heading_level: int | None = None
     cells: list[str] | None = None
     header: list[str] | None = None
+    table: int | None = None
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
@@ -118,7 +119,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             flush()
             if block.text.strip() or block.label:
                 out.append(Paragraph(re.sub(r"\s+", " ", block.text).strip(), block.label,
-                                     block.heading_level, block.cells, block.header))
+                                     block.heading_level, block.cells, block.header, block.table))
             continue
         line = re.sub(r"\s+", " ", block.text).strip()
         if not line:

@@ -151,6 +151,7 @@ def read_docx(data: bytes, file_name: str) -> Document:
         document = docx.Document(io.BytesIO(data))
         numbering = WordNumbering.of(document)
         doc = _new(data, file_name, "docx")
+        tables = 0
         for child in document.element.body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
@@ -161,13 +162,13 @@ def read_docx(data: bytes, file_name: str) -> Document:
                 if text or label:
                     doc.blocks.append(Block(text, label=label, heading_level=_heading_level(style)))
             elif tag == "tbl":
-                rows = [[_clean(c.text).strip() for c in _unique_cells(r)] for r in Table(child, document).rows]
+                # Every row, the first too (a table may have no header row; the reader of
+                # tables decides); merged cells repeated so columns stay aligned.
+                rows = [[_clean(c.text).strip() for c in r.cells] for r in Table(child, document).rows]
                 rows = [r for r in rows if any(r)]
-                header = rows[0] if rows else None
-                for row in rows[1:]:
-                    doc.blocks.append(Block(" | ".join(c for c in row if c), cells=row, header=header))
-                if len(rows) == 1:
-                    doc.blocks.append(Block(" | ".join(c for c in rows[0] if c)))
+                tables += 1
+                for row in rows:
+                    doc.blocks.append(Block(_row_text(row), cells=row, header=rows[0], table=tables))
         _mark_wrapped(doc.blocks)
     except ReportError:
         raise
@@ -192,14 +193,10 @@ def _mark_wrapped(blocks: list[Block]) -> None:
             b.hard_wrapped = True
 
 
-def _unique_cells(row) -> list:
-    """A row's cells with merged cells counted once (python-docx repeats them)."""
-    seen, out = set(), []
-    for cell in row.cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            out.append(cell)
-    return out
+def _row_text(row: list[str]) -> str:
+    """A row as one line: cells joined, a merged cell (repeated by python-docx) shown once."""
+    shown = [c for i, c in enumerate(row) if c and (i == 0 or c != row[i - 1])]
+    return " | ".join(shown)
 
 
 # --- registry --------------------------------------------------------------------------------
