@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ LABELS_SUFFIX = ".expected.json"
 FALLBACK_COMMUNE = "21349"
 FALLBACK_PERIOD = "2025"
 _REL_TOL, _ABS_TOL = 0.005, 0.05
-_LOCATED = 0.6  # share of a labelled phrase's words found in the evidence sentence
+_LOCATED = 0.75  # share of a labelled phrase's words found in the evidence sentence
 _WORD = re.compile(r"[0-9a-z%]+(?:[.,/][0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,\s\u00a0]\d{3})*(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?")
 
@@ -183,14 +184,30 @@ def produced_numbers(found) -> list[float]:
     return out
 
 
+def _plain(text: str) -> str:
+    """Folded text without invisible characters (zero-width, soft hyphen, bidi marks), so a
+    labelled phrase and an evidence sentence compare the same whether the reader kept them."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return fold(text.replace("\u00a0", " "))
+
+
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(fold(text)))
+    return set(_WORD.findall(_plain(text)))
+
+
+def overlap(phrase: str, evidence: str) -> float:
+    """Share of a labelled phrase's words that are in the evidence sentence the reader kept."""
+    words = _words(phrase)
+    return len(words & _words(evidence)) / len(words) if words else 0.0
 
 
 def located(phrase: str, evidence: str) -> bool:
     """Whether a labelled phrase is (mostly) in the evidence sentence the reader kept."""
-    words = _words(phrase)
-    return bool(words) and len(words & _words(evidence)) / len(words) >= _LOCATED
+    return overlap(phrase, evidence) >= _LOCATED
+
+
+def _contains(evidence: str, phrase: str) -> bool:
+    return _plain(phrase) in _plain(evidence)
 
 
 def _text_numbers(text: str) -> list[float]:
@@ -225,7 +242,13 @@ class Verdict:
 
 
 def judge(found, labels: Labels) -> Verdict | None:
-    """Judge one produced coded value; None when it carries no number (not scored)."""
+    """Judge one produced coded value; None when it carries no number (not scored).
+
+    The labelled values with the same number are the candidates; where the evidence sentence
+    shows which one it is (the phrase written out in it, else most of its words), only those
+    count. A not-indicator text (date, rank, plan target…) written out in the sentence and
+    holding the number wins over candidates that are not written out there.
+    """
     numbers = produced_numbers(found)
     if not numbers:
         return None
@@ -233,13 +256,17 @@ def judge(found, labels: Labels) -> Verdict | None:
     code = found.indicator_code
     cands = [e for e in labels.indicators
              if any(same_number(a, b) for a in numbers for b in e.numbers())]
-    near = [e for e in cands if located(e.phrase, evidence)]
-    if not near:
-        for n in labels.not_indicators:
-            if (fold(n.text) in fold(evidence) or located(n.text, evidence)) and \
-                    any(same_number(a, b) for a in numbers for b in _text_numbers(n.text)):
-                return Verdict(code, numbers[0], evidence, False, f"lấy từ «{n.text}» ({n.why})")
-    pool = near or cands
+    traps = [n for n in labels.not_indicators
+             if any(same_number(a, b) for a in numbers for b in _text_numbers(n.text))]
+    pool: list[Expected] = []
+    for shown in (lambda text: _contains(evidence, text), lambda text: located(text, evidence)):
+        pool = [e for e in cands if shown(e.phrase)]
+        if pool:
+            break
+        trap = next((n for n in traps if shown(n.text)), None)
+        if trap:
+            return Verdict(code, numbers[0], evidence, False, f"lấy từ «{trap.text}» ({trap.why})")
+    pool = pool or cands
     if not pool:
         return Verdict(code, numbers[0], evidence, False, "không khớp số liệu nào người đọc ghi nhận")
     right = [e for e in pool if code in e.accept]
