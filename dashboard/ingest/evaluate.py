@@ -101,11 +101,15 @@ def _num(entry: dict, key: str, where: str) -> float | None:
 
 def load_labels(path: Path) -> Labels:
     """Read and check one expected file; raise :class:`CorpusError` naming what is wrong."""
-    name = path.name
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"Tệp nhãn «{name}» không phải JSON hợp lệ ({exc}).") from exc
+        raise CorpusError(f"Tệp nhãn «{path.name}» không phải JSON hợp lệ ({exc}).") from exc
+    return parse_labels(data, path.name)
+
+
+def parse_labels(data: object, name: str = "expected.json") -> Labels:
+    """Check the contents of one expected file (already decoded from JSON)."""
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise CorpusError(f"Tệp nhãn «{name}» thiếu danh sách «indicators».")
     indicators = []
@@ -129,7 +133,10 @@ def load_labels(path: Path) -> Labels:
             numerator=_num(entry, "numerator", where), denominator=_num(entry, "denominator", where),
             qualifier=entry.get("qualifier"), kind=str(entry.get("kind") or "")))
     nots = []
-    for i, entry in enumerate(data.get("not_indicators") or [], 1):
+    not_list = data.get("not_indicators") or []
+    if not isinstance(not_list, list):
+        raise CorpusError(f"Tệp nhãn «{name}»: «not_indicators» phải là danh sách.")
+    for i, entry in enumerate(not_list, 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
             raise CorpusError(f"Tệp nhãn «{name}», mục «not_indicators» thứ {i}: thiếu «text».")
         nots.append(NotIndicator(entry["text"], str(entry.get("why") or "")))

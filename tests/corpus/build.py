@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_BOLD = DEJAVU.with_name("DejaVuSans-Bold.ttf")
+FIXED_TIME = datetime(2025, 1, 1, tzinfo=timezone.utc)  # rebuilding an unchanged source changes no byte
 
 
 @dataclass
@@ -99,8 +101,23 @@ def write_docx(src: Source, path: Path) -> None:
                         table.cell(i, j - 1).merge(table.cell(i, j))
                     elif text == "^":
                         table.cell(i - 1, j).merge(table.cell(i, j))
-    document.core_properties.author = "corpus"
+    props = document.core_properties
+    props.author = "corpus"
+    props.created = props.modified = props.last_printed = FIXED_TIME.replace(tzinfo=None)
     document.save(path)
+    _fixed_zip_times(path)
+
+
+def _fixed_zip_times(path: Path) -> None:
+    """Rewrite a .docx with fixed member times, so rebuilding an unchanged source changes no byte."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as old:
+        members = [(info.filename, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in members:
+            new.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 # --- PDF --------------------------------------------------------------------------------------
@@ -126,7 +143,7 @@ def write_pdf(src: Source, path: Path) -> None:
 
     pdf = Report(format="A4")
     pdf.set_creator("corpus")
-    pdf.set_creation_date(__import__("datetime").datetime(2025, 1, 1))
+    pdf.set_creation_date(FIXED_TIME)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("DejaVu", "", str(DEJAVU))
     pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD))
@@ -162,14 +179,14 @@ def write_pdf(src: Source, path: Path) -> None:
     pdf.output(str(path))
 
 
-def build(names: list[str] | None = None) -> list[Path]:
-    """Write every ``src/NAME.docx.txt`` / ``src/NAME.pdf.txt`` to ``NAME.docx`` / ``NAME.pdf``."""
+def build(names: list[str] | None = None, out: Path = HERE) -> list[Path]:
+    """Write every ``src/NAME.docx.txt`` / ``src/NAME.pdf.txt`` to ``out/NAME.docx`` / ``out/NAME.pdf``."""
     written = []
     for source in sorted(SRC.glob("*.txt")):
         stem, fmt = source.name[: -len(".txt")].rsplit(".", 1)
         if names and stem not in names:
             continue
-        target = HERE / f"{stem}.{fmt}"
+        target = out / f"{stem}.{fmt}"
         src = parse(source.read_text(encoding="utf-8"))
         (write_docx if fmt == "docx" else write_pdf)(src, target)
         written.append(target)
@@ -178,4 +195,4 @@ def build(names: list[str] | None = None) -> list[Path]:
 
 if __name__ == "__main__":
     for p in build(sys.argv[1:] or None):
-        print(p.relative_to(HERE.parent.parent))
+        print(p)
