@@ -57,6 +57,8 @@ CASES = [
     ("plan target with the result's number", [found("HR_OFFICIAL_BASIC_SKILLS", 90, "Năm 2026 phấn đấu đạt 90%.")],
      (0, 3), (0, 1), 3, 0, 1, 0),
     ("the result itself is right", [found("HR_OFFICIAL_BASIC_SKILLS", 90, SKILLS)], (1, 3), (1, 1), 2, 0, 0, 0),
+    ("the same number from another sentence", [found("GOV_EDOC_RATE", 95.7, "Điểm trung bình của huyện là 95,7.")],
+     (0, 3), (0, 1), 3, 0, 1, 0),
     ("a miss", [], (0, 3), (0, 0), 3, 0, 0, 0),
     ("accept_codes with null: coded right", [found("INF_BTS_COUNT", 8, "VNPT 04 trạm, Viettel 08 trạm.")],
      (0, 3), (1, 1), 3, 0, 0, 1),

@@ -39,7 +39,9 @@ LABELS_SUFFIX = ".expected.json"
 FALLBACK_COMMUNE = "21349"
 FALLBACK_PERIOD = "2025"
 _REL_TOL, _ABS_TOL = 0.005, 0.05
-_LOCATED = 0.75  # share of a labelled phrase's words found in the evidence sentence
+# Share of a labelled phrase's words found in the evidence sentence: "located" there, or at
+# least "near" (the reader may rebuild a table row or drop page furniture from the sentence).
+_LOCATED, _NEAR = 0.75, 0.5
 _WORD = re.compile(r"[0-9a-z%]+(?:[.,/][0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,\s\u00a0]\d{3})*(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?")
 
@@ -251,10 +253,11 @@ class Verdict:
 def judge(found, labels: Labels) -> Verdict | None:
     """Judge one produced coded value; None when it carries no number (not scored).
 
-    The labelled values with the same number are the candidates; where the evidence sentence
-    shows which one it is (the phrase written out in it, else most of its words), only those
-    count. A not-indicator text (date, rank, plan target…) written out in the sentence and
-    holding the number wins over candidates that are not written out there.
+    The labelled values with the same number are the candidates, but only those the evidence
+    sentence shows count: the phrase written out in it, else most of its words, else half of
+    them. At each of these steps a not-indicator text (date, rank, plan target…) holding the
+    number wins over candidates that are not shown as well. The same number read by the
+    person in another sentence does not make a value right.
     """
     numbers = produced_numbers(found)
     if not numbers:
@@ -266,16 +269,18 @@ def judge(found, labels: Labels) -> Verdict | None:
     traps = [n for n in labels.not_indicators
              if any(same_number(a, b) for a in numbers for b in _text_numbers(n.text))]
     pool: list[Expected] = []
-    for shown in (lambda text: _contains(evidence, text), lambda text: located(text, evidence)):
+    for shown in (lambda text: _contains(evidence, text), lambda text: located(text, evidence),
+                  lambda text: overlap(text, evidence) >= _NEAR):
         pool = [e for e in cands if shown(e.phrase)]
         if pool:
             break
         trap = next((n for n in traps if shown(n.text)), None)
         if trap:
             return Verdict(code, numbers[0], evidence, False, f"lấy từ «{trap.text}» ({trap.why})")
-    pool = pool or cands
     if not pool:
-        return Verdict(code, numbers[0], evidence, False, "không khớp số liệu nào người đọc ghi nhận")
+        reason = (f"cùng số với «{cands[0].phrase}» nhưng không phải câu đó" if cands
+                  else "không khớp số liệu nào người đọc ghi nhận")
+        return Verdict(code, numbers[0], evidence, False, reason)
     right = [e for e in pool if code in e.accept]
     if right:
         return Verdict(code, numbers[0], evidence, True, expected=right)
