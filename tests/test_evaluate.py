@@ -34,7 +34,8 @@ LABELS = parse_labels({
         entry("tổ chức 6 lớp", 6, None),
     ],
     "not_indicators": [{"text": "Sáng 20/12", "why": "date"},
-                       {"text": "phấn đấu đạt 90%", "why": "plan target"}],
+                       {"text": "phấn đấu đạt 90%", "why": "plan target"},
+                       {"text": "dự kiến 500 triệu đồng", "why": "planned budget"}],
 })
 EDOC = "Tỷ lệ văn bản xử lý trên môi trường mạng đạt 95,7%."
 DOSSIER = "Có 496/757 hồ sơ phát sinh thực hiện trực tuyến, đạt tỷ lệ 65,5%."
@@ -84,10 +85,12 @@ def test_scorer(case, produced, recall, precision, misses, wrong, false, optiona
 
 def test_false_values_and_wrong_codes_say_why():
     s = score("x.txt", [found("INF_4G_COVERAGE", 166.7, "Sáng 20/12, xã tổ chức hội nghị."),
-                        found("GOV_DOSSIER_ONLINE_RATE", 95.7, EDOC)], LABELS)
+                        found("GOV_DOSSIER_ONLINE_RATE", 95.7, EDOC),
+                        found("STI_BUDGET", 500_000_000, "Năm 2026 dự kiến 500 triệu đồng cho KH&CN.")], LABELS)
     reasons = [f["reason"] for f in s.false_values]
     assert "Sáng 20/12" in reasons[0] and "date" in reasons[0]
     assert "GOV_EDOC_RATE" in reasons[1]
+    assert "planned budget" in reasons[2]  # "500 triệu" in the trap is read as 500.000.000
     assert s.wrong_codes == [{"phrase": LABELS.indicators[0].phrase, "code": "GOV_EDOC_RATE", "value": 95.7,
                               "found_as": ["GOV_DOSSIER_ONLINE_RATE"]}]
 

@@ -219,22 +219,32 @@ def _contains(evidence: str, phrase: str) -> bool:
     return _plain(phrase) in _plain(evidence)
 
 
+_SCALE = re.compile(r"\s*(nghin|ngan|trieu|ty)\b")
+_SCALES = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9}
+
+
 def _text_numbers(text: str) -> list[float]:
-    """Every reading of the numbers in a not-indicator text: grouped or decimal, each side
-    of a slash, and the slash read as a fraction (what a reader would wrongly make of it)."""
+    """Every reading of the numbers in a not-indicator text: grouped or decimal, scaled by
+    "nghìn/triệu/tỷ", each side of a slash, and the slash read as a fraction (what a reader
+    would wrongly make of it)."""
+    text = _plain(text)
     out: list[float] = []
     for m in _NUMBER.finditer(text):
-        parts = [re.sub(r"[\s\u00a0]", "", p) for p in m.group(0).split("/")]
+        found: list[float] = []
+        parts = [re.sub(r"\s", "", p) for p in m.group(0).split("/")]
         for p in parts:
             for cand in (p.replace(".", "").replace(",", "."), p.replace(",", "")):
                 try:
-                    out.append(float(cand))
+                    found.append(float(cand))
                 except ValueError:
                     continue
-        out += [float(d) for d in re.findall(r"\d+", m.group(0))]
+        found += [float(d) for d in re.findall(r"\d+", m.group(0))]
         whole = [float(re.sub(r"\D", "", p) or 0) for p in parts]
         if len(whole) == 2 and whole[1]:
-            out += [whole[0] / whole[1], 100 * whole[0] / whole[1]]
+            found += [whole[0] / whole[1], 100 * whole[0] / whole[1]]
+        if scale := _SCALE.match(text, m.end()):
+            found += [v * _SCALES[scale.group(1)] for v in found]
+        out += found
     return out
 
 
