@@ -163,8 +163,9 @@ def _extra_commands() -> list[Callable]:
     from dashboard import bench
     from dashboard import command_geo
     from dashboard.ingest import command as ingest_command
+    from dashboard.ingest import command_eval
 
-    return [ingest_command.add_command, command_geo.add_command, bench.add_command]
+    return [ingest_command.add_command, command_eval.add_command, command_geo.add_command, bench.add_command]
 
 
 def main(argv: list[str] | None = None) -> int:
