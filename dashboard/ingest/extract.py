@@ -15,6 +15,7 @@ from dashboard.ingest import meaning, tables
 from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number
 from dashboard.ingest.quantities import Quantity, read_quantities
 from dashboard.ingest.outline import Section
+from dashboard.text import fold
 from dashboard.ingest.rules import RULES, Rule
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
@@ -89,12 +90,14 @@ def _table_values(table: list[list[str]], heading: str, path: str, order: int, m
     out: list[Found] = []
     for k, row in enumerate(tables.rows(table, lay)):
         evidence = " | ".join(c for i, c in enumerate(row.cells) if c and (i == 0 or c != row.cells[i - 1]))
-        label_folded = masked(fold_aligned(row.label))
-        context = meaning.Context([[(w, 1.0) for w, _ in meaning.positioned_tokens(label_folded)]]
-                                  + [[(w, 0.45) for w, _ in meaning.positioned_tokens(part)]
-                                     for part in heading.split(" / ") if part])
-        head = next(iter(meaning._content(meaning.tokens(re.sub(r"^\s*(?:ty le|so luong|tong so|so)\s+", "",
-                                                                 label_folded)))), None)
+        marks = meaning.accented(row.label)
+        label = row.label if marks else masked(fold_aligned(row.label))
+        context = meaning.Context([[(w, 1.0) for w, _ in meaning.positioned_tokens(label, marks)]]
+                                  + [[(w, 0.45) for w, _ in meaning.positioned_tokens(part, marks)]
+                                     for part in heading.split(" / ") if part], marks)
+        head = next(iter(meaning._content(meaning.tokens(re.sub(r"^\s*(?:tỷ lệ|ty le|số lượng|so luong|tổng số|"
+                                                                 r"tong so|số|so)\s+", "", label.lower()), marks))),
+                    None)
         v = row.values
         result, rate = v.get("result"), v.get("rate")
         options: list[tuple[Quantity, float | None, float | None]] = []  # (quantity, numerator, denominator)
@@ -138,11 +141,12 @@ def _table_values(table: list[list[str]], heading: str, path: str, order: int, m
 
 
 def _heading_chain(sections: list[Section], index: int) -> str:
+    """The headings from a section up to the top, " / "-joined, as written."""
     parts, i = [], index
     while i is not None:
         parts.append(sections[i].heading)
         i = sections[i].parent
-    return fold_aligned(" / ".join(parts))
+    return " / ".join(parts)
 
 
 def _qualifier(q: str | None, clause_before: str) -> str | None:
@@ -161,7 +165,8 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
     if rule.func is not None:
         for hit in rule.func(folded):
             out.append(Found(rule.code, hit["value"], unit=unit, evidence=text, section_number=path,
-                             order=order + hit["start"], fields={"value"}, span=(0, len(folded)), confidence=1.0))
+                             order=order + hit["start"], fields={"value"}, span=(hit["start"], hit["end"]),
+                             confidence=1.0))
         return out
     for m in rule.pattern.finditer(folded):
         groups = m.groupdict()
@@ -234,6 +239,32 @@ def _is_plan(before: str) -> bool:
     return not _RESULT_BEFORE.search(before[plan:])
 
 
+# A sentence that opens with these governs all its numbers ("Phấn đấu …: a; b"; "Chỉ tiêu quý IV: …").
+_PLAN_LEAD = re.compile(r"^\W*(?:phan dau|chi tieu|muc tieu|du kien|ke hoach|nhiem vu|dinh huong|tiep tuc phan dau|"
+                        r"trong (?:quy|nam|thang|thoi gian) (?:toi|tiep theo|sau)|nam #+,? (?:phan dau|tiep tuc))")
+# Words after a number that place it in the future ("… đạt 70% dân số vào cuối năm").
+_PLAN_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:(?:vao|den|truoc) (?:cuoi nam|het nam|cuoi quy|ngay|thang #|quy [iv]+)|"
+                         r"trong (?:quy|nam|thang) (?:toi|tiep theo|sau)|nam toi|quy toi)")
+# Sections about what comes next, not what was done.
+_PLAN_SECTION = re.compile(r"nhiem vu[^/]{0,40}(?:trong tam|chu yeu|tiep theo|toi|cuoi nam|con lai|nam #+)|"
+                           r"phuong huong|ke hoach (?:nam|quy|thang|thoi gian) (?:toi|#+|tiep)|thoi gian toi|"
+                           r"(?:quy|nam|thang) toi|nhiem vu[^/]{0,20}giai phap")
+_REQUEST_SECTION = re.compile(r"de xuat|kien nghi|de nghi")
+
+
+def _plan_context(folded: str, q, quantities, heading: str) -> bool:
+    """Whether quantity ``q`` is a plan: its clause, its sentence's opening, the words after it,
+    an expected qualifier, or a section about the tasks ahead say so."""
+    before = _segment_before(folded, q, quantities)
+    if _is_plan(before) or q.qualifier == "dự kiến" or _PLAN_AFTER.search(folded[q.end:]):
+        return True
+    first = min((o.start for o in quantities), default=q.start)
+    if _PLAN_LEAD.search(folded[:first]) and not _RESULT_BEFORE.search(before):
+        return True
+    own = heading.split(" / ")[0] if heading else ""
+    return bool(_PLAN_SECTION.search(heading)) and "ket qua" not in own
+
+
 def _general(folded: str, text: str, order: int, path: str, heading: str, hits: list[Found],
              matcher: meaning.Matcher) -> list[Found]:
     """Every value-like quantity of a sentence no phrasing rule read: assigned to the indicator
@@ -251,8 +282,8 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
         if _VS_PLAN_AFTER.search(folded[q.end:q.end + 30]):
             continue  # "đạt 120% kế hoạch": completion of a plan, not the indicator's level
         others = [o for o in quantities if o is not q and not o.not_value]
-        weights = meaning.context_weights(folded, q, others, heading)
-        result = matcher.assign(weights, q, meaning.head_word(folded, q, others))
+        weights = meaning.context_weights(folded, q, others, heading, text)
+        result = matcher.assign(weights, q, meaning.head_word(folded, q, others, text))
         if result.code is None and previous is not None and previous[0] and _bare(before) \
                 and matcher.compatible(previous[0], q):
             # "mức độ 3 đạt 60,4%, mức độ 4 đạt 60,3%": a bare clause continues the one before
@@ -269,7 +300,9 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
             found.unit = spec.unit if spec.unit in ("%", "đ") else (q.noun or spec.unit)
             if spec.unit == "%" and q.kind == "ratio" and not spec.is_ratio:
                 found.numerator = found.denominator = None
-            found.is_target = _is_plan(before)
+            found.is_target = _plan_context(folded, q, quantities, fold(heading))
+            if found.is_target is False and _REQUEST_SECTION.search(fold(heading.split(" / ")[0] if heading else "")):
+                found.indicator_code = None  # a request ("đề nghị hỗ trợ 05 cụm loa") is no result
         if not result.code:
             start = max(0, q.start - 60)
             end = min(len(text), q.end + 50)
@@ -282,7 +315,7 @@ VETO_LEAD = 0.15   # another indicator this far ahead overrules a rule
 VETO_FLOOR = 0.4   # a rule whose clause hardly speaks of its indicator is overruled
 
 
-def _vetoed(hit: Found, folded: str, heading: str, matcher: meaning.Matcher) -> bool:
+def _vetoed(hit: Found, folded: str, text: str, heading: str, matcher: meaning.Matcher) -> bool:
     """Whether the meaning of the clause overrules a phrasing rule: the number's own clause
     is clearly about another indicator whose unit fits (a keyword late in a sentence must
     not win over what the sentence is about)."""
@@ -293,7 +326,8 @@ def _vetoed(hit: Found, folded: str, heading: str, matcher: meaning.Matcher) -> 
     if q is None:
         return False
     others = [o for o in quantities if o is not q]
-    scored = matcher.score(meaning.context_weights(folded, q, others, heading), meaning.head_word(folded, q, others))
+    scored = matcher.score(meaning.context_weights(folded, q, others, heading, text),
+                           meaning.head_word(folded, q, others, text))
     own = scored.get(hit.indicator_code, (0.0, ""))[0]
     best = max((s for code, (s, _) in scored.items() if code != hit.indicator_code and matcher.compatible(code, q)),
                default=0.0)
@@ -316,6 +350,7 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = (),
     order = 0
     for index, section in enumerate(sections):
         context = _heading_chain(sections, index)
+        context_folded = fold_aligned(context)
         path = section.path
         for table in _tables(section):
             for f in _table_values(table, context, path, order, matcher, messages):
@@ -332,13 +367,13 @@ def extract(sections: list[Section], learned: list[meaning.Phrase] | tuple = (),
                 hits = []
                 for rule in RULES:
                     spec = specs.get(rule.code)
-                    hits += _apply(rule, folded, sentence, context, order, path, spec.unit if spec else None,
+                    hits += _apply(rule, folded, sentence, context_folded, order, path, spec.unit if spec else None,
                                    paragraph_folded, offset)
-                hits = [h for h in hits if not _vetoed(h, folded, context, matcher)]
+                hits = [h for h in hits if not _vetoed(h, folded, sentence, context, matcher)]
                 for h in hits:
                     if h.value_at is not None:
                         q = next((q for q in read_quantities(folded) if q.start <= h.value_at < q.end), None)
-                        h.is_target = q is not None and _is_plan(_segment_before(folded, q, []))
+                        h.is_target = q is not None and _plan_context(folded, q, [q], context_folded)
                 targets += [h for h in hits if h.is_target]
                 hits = [h for h in hits if not h.is_target]
                 general = _general(folded, sentence, order, path, context, hits, matcher)

@@ -26,7 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard.ingest.quantities import Quantity
-from dashboard.text import fold
+from dashboard.ingest.numbers import fold_aligned
+from dashboard.text import canonical, fold
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ASSIGN_AT = 0.72   # below this a number stays a candidate
@@ -39,6 +40,19 @@ STOPWORDS = frozenset(
     "nay do mot cung qua theo ve hien nay hon gan khoang tu den nam thang ngay ke ca vao ra khi thuc hien "
     "trien khai dia ban toan bo dang se".split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9&-]*")
+_UWORD = re.compile(r"[^\W_][\w&-]*")
+
+
+def accented(text: str) -> bool:
+    """Whether ``text`` is written with Vietnamese diacritics (then "chủ kỹ" is not "chữ ký")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    marked = sum(1 for ch in letters if fold(ch) != ch.lower())
+    return bool(letters) and marked * 25 >= len(letters)
+
+
+def form(word: str, with_marks: bool) -> str:
+    """A word as compared: with its diacritics (NFC, tone marks in one place) or folded."""
+    return canonical(word) if with_marks else fold(word)
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,13 @@ class Phrase:
 
     @property
     def tokens(self) -> tuple[str, ...]:
+        """The phrasing's content words, folded."""
         return _content(tokens(fold(self.text)))
+
+    @property
+    def marked_tokens(self) -> tuple[str, ...]:
+        """The phrasing's content words with their diacritics."""
+        return _content(tokens(self.text, with_marks=True))
 
 
 @dataclass
@@ -64,34 +84,36 @@ class Assignment:
     phrase: str | None = None
 
 
-@lru_cache(maxsize=1)
-def abbreviations() -> dict[str, tuple[str, ...]]:
-    """Short forms clerks write (TTHC, CBCC) → their words, folded."""
+@lru_cache(maxsize=2)
+def abbreviations(with_marks: bool = False) -> dict[str, tuple[str, ...]]:
+    """Short forms clerks write (TTHC, CBCC) → their words (keys folded)."""
     with open(DATA / "abbreviations.csv", encoding="utf-8") as f:
-        return {fold(r["short"]): tuple(fold(r["full"]).split()) for r in csv.DictReader(f)}
+        return {fold(r["short"]): tuple(form(w, with_marks) for w in r["full"].split()) for r in csv.DictReader(f)}
 
 
-def tokens(folded: str) -> list[str]:
-    """Folded words with abbreviations written out."""
-    out: list[str] = []
-    abbr = abbreviations()
-    for w in _WORD.findall(folded):
-        out.extend(abbr.get(w, (w,)))
-    return out
+def tokens(text: str, with_marks: bool = False) -> list[str]:
+    """The words of ``text`` (folded, or with diacritics), abbreviations written out."""
+    return [w for w, _ in positioned_tokens(text, with_marks)]
 
 
-def positioned_tokens(folded: str) -> list[tuple[str, int]]:
+def positioned_tokens(text: str, with_marks: bool = False) -> list[tuple[str, int]]:
     """(word, character offset) for every word, abbreviations written out at one offset."""
-    abbr = abbreviations()
+    abbr = abbreviations(with_marks)
     out = []
-    for m in _WORD.finditer(folded):
-        for w in abbr.get(m.group(0), (m.group(0),)):
+    for m in (_UWORD if with_marks else _WORD).finditer(text if with_marks else fold_keep(text)):
+        word = form(m.group(0), with_marks)
+        for w in abbr.get(fold(word), (word,)):
             out.append((w, m.start()))
     return out
 
 
+def fold_keep(text: str) -> str:
+    """``text`` folded when it is not already (folded text passes through unchanged)."""
+    return text if text.isascii() else fold_aligned(text)
+
+
 def _content(words: list[str]) -> tuple[str, ...]:
-    kept = tuple(w for w in words if w not in STOPWORDS)
+    kept = tuple(w for w in words if fold(w) not in STOPWORDS)
     return kept or tuple(words)
 
 
@@ -120,14 +142,17 @@ class Matcher:
         phrases = [Phrase(s.code, s.name_vi, "catalog") for s in specs.values()]
         phrases += [p for p in data_phrases() if p.code in specs]
         phrases += [p for p in extra if p.code in specs]
-        self.phrases = [(p, p.tokens) for p in phrases if p.tokens]
+        self.phrases = {False: [(p, p.tokens) for p in phrases if p.tokens],
+                        True: [(p, p.marked_tokens) for p in phrases if p.tokens]}
         # A word used by many indicators says little about which one a clause is about.
-        used_by: dict[str, set[str]] = {}
-        for p, toks in self.phrases:
-            for t in toks:
-                used_by.setdefault(t, set()).add(p.code)
+        self.weight: dict[bool, dict[str, float]] = {}
         n = max(1, len(specs))
-        self.weight = {t: 0.35 + math.log(1 + n / len(codes)) for t, codes in used_by.items()}
+        for marks, listed in self.phrases.items():
+            used_by: dict[str, set[str]] = {}
+            for p, toks in listed:
+                for t in toks:
+                    used_by.setdefault(t, set()).add(p.code)
+            self.weight[marks] = {t: 0.35 + math.log(1 + n / len(codes)) for t, codes in used_by.items()}
 
     def compatible(self, code: str, q: Quantity) -> bool:
         """Whether quantity ``q`` can be a value of indicator ``code`` (its unit fits)."""
@@ -151,15 +176,17 @@ class Matcher:
         that starts with another head noun is about something else.
         """
         best: dict[str, tuple[float, str]] = {}
-        for p, toks in self.phrases:
-            total = sum(self.weight[t] for t in toks)
-            s = context.best_alignment(toks, self.weight) / total if total else 0.0
+        weight = self.weight[context.with_marks]
+        head_folded = fold(head) if head else None
+        for p, toks in self.phrases[context.with_marks]:
+            total = sum(weight[t] for t in toks)
+            s = context.best_alignment(toks, weight) / total if total else 0.0
             if len(toks) == 1:
                 s *= 0.92  # one word is weaker evidence than a phrase
             if head and s > 0.3:
                 if toks[0] == head:
                     s += HEAD_BONUS
-                elif head in HEAD_NOUNS and toks[0] in HEAD_NOUNS:
+                elif head_folded in HEAD_NOUNS and fold(toks[0]) in HEAD_NOUNS:
                     s -= HEAD_BONUS
                 elif head not in toks:
                     s -= HEAD_BONUS / 2  # the phrasing never names what the number counts
@@ -197,22 +224,33 @@ def own_start(folded: str, q: Quantity, others: list[Quantity]) -> int:
     colon = folded.rfind(":", start, q.start)
     if colon >= 0:
         between = [w for w in tokens(folded[colon + 1:q.start]) if w not in STOPWORDS]
+        lead = folded[start:colon]
         after = re.match(r"\s*([a-z]+)", folded[q.end:])
-        if between or (after and after.group(1) not in STOPWORDS):
-            start = colon + 1  # the value's subject follows it: what precedes the colon is a lead-in
+        lead_in = _LEAD_IN_COLON.search(lead) or len(lead.split()) > 12
+        if between or (lead_in and after and after.group(1) not in STOPWORDS):
+            start = colon + 1  # what precedes the colon introduces; the value's subject is after it
     return start
 
 
-def head_word(folded: str, q: Quantity, others: list[Quantity]) -> str | None:
+# "Kết quả cho thấy: 100% cán bộ …", "cụ thể như sau: …" introduce; "Tài khoản iOffice: 84/84" labels.
+_LEAD_IN_COLON = re.compile(r"(?:cho thay|nhu sau|cu the(?: nhu)?|sau day|bao gom|gom|trong do|ket qua(?: [a-z ]{0,30})?"
+                            r"|noi bat|the hien|ghi nhan|danh gia|dat duoc)\s*$")
+
+
+def head_word(folded: str, q: Quantity, others: list[Quantity], original: str | None = None) -> str | None:
     """The first content word of the quantity's subject: after "tỷ lệ"/"số" in its own
-    clause, else right after the number ("100% cán bộ …")."""
-    segment = folded[own_start(folded, q, others):q.start]
+    clause, else right after the number ("100% cán bộ …"); with diacritics when the
+    sentence ``original`` has them."""
+    marks = original is not None and accented(original)
+    source = original.lower() if marks else folded
+    start = own_start(folded, q, others)
+    segment = folded[start:q.start]
     m = re.search(r"(?:ty le|so luong|tong so)\s+", segment) or re.match(r"\s*so\s+", segment)
     if m:
-        words = _content(tokens(segment[m.end():]))
+        words = _content(tokens(source[start + m.end():q.start], marks))
         if words:
             return words[0]
-    after = _content(tokens(folded[q.end:q.end + 40]))
+    after = _content(tokens(source[q.end:q.end + 40], marks))
     return after[0] if after and not segment.strip(" ,:") else None
 
 
@@ -226,7 +264,8 @@ class Context:
     phrasing is never pieced together from a heading and a sentence.
     """
 
-    def __init__(self, sequences: list[list[tuple[str, float]]]):
+    def __init__(self, sequences: list[list[tuple[str, float]]], with_marks: bool = False):
+        self.with_marks = with_marks
         self.positions: dict[str, list[tuple[int, int, float]]] = {}
         for k, seq in enumerate(sequences):
             for i, (word, w) in enumerate(seq):
@@ -250,7 +289,8 @@ class Context:
         return best
 
 
-def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: str = "") -> Context:
+def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: str = "",
+                    original: str | None = None) -> Context:
     """How strongly each word of the sentence (and heading) belongs to quantity ``q``."""
     bounds = [m.start() for m in _CLAUSE_BREAK.finditer(folded)]
     prev_q = max((o.end for o in others if o.end <= q.start), default=0)
@@ -261,8 +301,9 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
     # With its subject written before it ("quy mô dân số gần 74 nghìn người"), a value's clause
     # ends at the next comma; with none ("100% cán bộ, công chức … được bồi dưỡng …") it follows.
     subject_left = len(_content([w for w, _ in positioned_tokens(folded[left:q.start])])) >= 2
+    marks = original is not None and len(original) == len(folded) and accented(original)
     sentence: list[tuple[str, float]] = []
-    for word, at in positioned_tokens(folded):
+    for word, at in positioned_tokens(original.lower() if marks else folded, marks):
         if left <= at < right:
             if at < q.start:  # the subject written before its value ("Tỷ lệ X … đạt 95%")
                 w = 0.96 ** folded[at:q.start].count(",")
@@ -280,5 +321,5 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
         else:
             w = 0.4
         sentence.append((word, w))
-    return Context([sentence] + [[(word, 0.45) for word, _ in positioned_tokens(part)]
-                                 for part in heading.split(" / ") if part])
+    return Context([sentence] + [[(word, 0.45) for word, _ in positioned_tokens(part if marks else fold(part), marks)]
+                                 for part in heading.split(" / ") if part], marks)

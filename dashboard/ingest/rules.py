@@ -164,7 +164,7 @@ def _teams(folded: str) -> list[dict]:
     total = counts[0] if len(counts) > 1 and counts[0] == sum(counts[1:]) else sum(counts)
     if len(counts) == 1:
         total = counts[0]
-    return [{"value": float(total), "start": hits[0].start()}]
+    return [{"value": float(total), "start": hits[0].start(), "end": hits[-1].end()}]
 
 
 def _members(folded: str) -> list[dict]:
@@ -174,7 +174,7 @@ def _members(folded: str) -> list[dict]:
     hits = list(_MEMBERS.finditer(folded))
     if not hits:
         return []
-    return [{"value": float(sum(int(m.group("n")) for m in hits)), "start": hits[0].start()}]
+    return [{"value": float(sum(int(m.group("n")) for m in hits)), "start": hits[0].start(), "end": hits[-1].end()}]
 
 
 COUNT_NOUNS = (
