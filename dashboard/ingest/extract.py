@@ -82,7 +82,12 @@ def _tables(section: Section) -> list[list[list[str]]]:
 
 def _table_values(table: list[list[str]], heading: str, path: str, order: int, matcher: meaning.Matcher,
                   messages: list[str]) -> list[Found]:
-    """Results, stated targets and candidates of one table (see :mod:`tables`)."""
+    """Results, stated targets and candidates of one table (see :mod:`tables`).
+
+    Each row is read like prose — "<label>: <result> <unit>" — by the same quantity reader and
+    matcher, with the row's other text cells (a group such as "Hạ tầng số") and the headings
+    above as context; its plan cell, read the same way, becomes a stated target.
+    """
     lay = tables.layout(table)
     if not lay.understood:
         messages.append(f"Bảng ở mục {path or '—'} ({len(table)} dòng): {lay.why}; "
@@ -90,53 +95,21 @@ def _table_values(table: list[list[str]], heading: str, path: str, order: int, m
     out: list[Found] = []
     for k, row in enumerate(tables.rows(table, lay)):
         evidence = " | ".join(c for i, c in enumerate(row.cells) if c and (i == 0 or c != row.cells[i - 1]))
-        marks = meaning.accented(row.label)
-        label = row.label if marks else masked(fold_aligned(row.label))
-        context = meaning.Context([[(w, 1.0) for w, _ in meaning.positioned_tokens(label, marks)]]
-                                  + [[(w, 0.45) for w, _ in meaning.positioned_tokens(part, marks)]
-                                     for part in heading.split(" / ") if part], marks)
-        head = next(iter(meaning._content(meaning.tokens(re.sub(r"^\s*(?:tỷ lệ|ty le|số lượng|so luong|tổng số|"
-                                                                 r"tong so|số|so)\s+", "", label.lower()), marks))),
-                    None)
-        v = row.values
-        result, rate = v.get("result"), v.get("rate")
-        options: list[tuple[Quantity, float | None, float | None]] = []  # (quantity, numerator, denominator)
-        if rate is not None and rate.kind == "percent":
-            num = (v.get("numerator") or result)
-            den = v.get("denominator")
-            options.append((rate, num.value if num and num.kind != "percent" else None,
-                            den.value if den and den.kind != "percent" else None))
-        if result is not None:
-            if result.kind == "ratio":
-                options.append((result, result.numerator, result.denominator))
-            else:
-                options.append((result, None, None))
-        if not options and v.get("numerator") and v.get("denominator") and v["denominator"].value:
-            n, d = v["numerator"].value, v["denominator"].value
-            options.append((Quantity(0, 0, round(100 * n / d, 1), "ratio", numerator=n, denominator=d), n, d))
-        chosen, assignment = None, None
-        for q, n, d in options:
-            a = matcher.assign(context, q, head)
-            if a.code:
-                chosen, assignment = (q, n, d), a
-                break
-        q, n, d = chosen or (options[0] if options else (None, None, None))
-        if q is None:
-            continue
-        a = assignment or matcher.assign(context, q, head)
-        found = Found(a.code, q.value, q.qualifier, n, d, q.unit, evidence, path, order=order + k,
-                      fields={"value"}, confidence=a.confidence, suggestions=a.suggestions, phrase=a.phrase,
-                      label=None if a.code else row.label)
-        if a.code:
-            spec = matcher.specs[a.code]
-            found.unit = spec.unit if spec.unit in ("%", "đ") else (q.noun or spec.unit)
-            if not (spec.is_ratio and n is not None and d is not None):
-                found.numerator = found.denominator = None
-            plan = v.get("plan")
-            if plan is not None and matcher.compatible(a.code, plan):
-                out.append(Found(a.code, plan.value, None, unit=found.unit, evidence=evidence, section_number=path,
-                                 order=order + k, fields={"value"}, confidence=a.confidence, is_target=True))
-        out.append(found)
+        context = " / ".join([g for g in row.groups if g] + ([heading] if heading else []))
+        statements = [(row.result_text, False)] + ([(row.plan_text, True)] if row.plan_text else [])
+        for text, is_plan in statements:
+            if not text:
+                continue
+            sentence = f"{row.label}: {text}"
+            folded = masked(fold_aligned(sentence))
+            for f in _general(folded, sentence, order + k, path, context, [], matcher):
+                f.evidence = evidence
+                f.order = order + k
+                if is_plan:
+                    if not f.indicator_code:
+                        continue  # a plan no indicator can be given is no candidate value either
+                    f.is_target = True
+                out.append(f)
     return out
 
 

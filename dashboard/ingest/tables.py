@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.ingest import meaning
 from dashboard.ingest.numbers import fold_aligned, masked
-from dashboard.ingest.quantities import Quantity, read_quantities
+from dashboard.ingest.quantities import read_quantities
 from dashboard.text import fold
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "table_headers.csv"
@@ -46,8 +45,15 @@ def _role_of(header: str) -> str | None:
 
 
 def _numeric(cell: str) -> bool:
-    return bool(re.fullmatch(r"[\s>≥<~]*(?:trên|hơn|gần|khoảng)?\s*[\d.,\s]+\s*(?:%|đ|đồng)?\s*", cell.strip(), re.I)) \
-        and any(ch.isdigit() for ch in cell)
+    """A cell that holds a value: a number, or a short phrase that starts with one ("26 trạm",
+    "khoảng 45% dân số", "1.508/2.330 hồ sơ (64,7%)")."""
+    text = cell.strip()
+    if not text or not any(ch.isdigit() for ch in text):
+        return False
+    folded = masked(fold_aligned(text))
+    qs = [q for q in read_quantities(folded) if not q.not_value]
+    return bool(qs) and not re.search(r"[a-z]", folded[:qs[0].start].replace("khoang", "").replace("tren", "")
+                                      .replace("gan", "").replace("hon", "").replace("dat", "").replace("xap xi", ""))
 
 
 @dataclass
@@ -120,47 +126,78 @@ def _index_column(data: list[list[str]], c: int) -> bool:
 
 @dataclass
 class Row:
-    """One data row as read: its label, the unit, and the quantities of each role."""
+    """One data row: its label, the other text cells (groups), and its result and plan as text
+    written for the quantity reader ("79,6%", "90 triệu đồng", "1.508/2.330 hồ sơ (64,7%)")."""
 
     label: str
-    unit: str
-    values: dict[str, Quantity]
+    groups: list[str]
+    result_text: str
+    plan_text: str
     cells: list[str]
 
 
-def _quantity(cell: str, unit: str) -> Quantity | None:
+def _with_unit(cell: str, unit: str) -> str:
     text = cell.strip()
-    if not text:
-        return None
-    if unit.strip() in ("%", "tỷ lệ %", "tỷ lệ (%)", "(%)", "tỷ lệ") and not text.endswith("%"):
-        text += "%"
-    elif re.search(r"đồng|đ\b|vnđ", unit, re.I) and not re.search(r"đ|đồng", text):
-        text += " đồng"
-    elif unit.strip() and not text.endswith("%") and re.fullmatch(r"[\d.,\s]+", text):
-        text += " " + unit.strip()
-    folded = masked(fold_aligned(text))
-    qs = [q for q in read_quantities(folded) if not q.not_value]
-    return qs[0] if qs else None
+    if not text or not any(ch.isdigit() for ch in text):
+        return ""
+    u = unit.strip()
+    folded_unit = fold(u)
+    if folded_unit in ("%", "ty le %", "ty le (%)", "(%)", "ty le", "phan tram") and "%" not in text:
+        return text + "%"
+    if re.search(r"(?:^|\s)(?:dong|d|vnd|trieu dong|ty dong|nghin dong)$", folded_unit) and not re.search(r"đ|đồng", text):
+        return f"{text} {u}"
+    if u and re.fullmatch(r"[\d.,\s]+", text):
+        return f"{text} {u}"
+    return text
+
+
+def _rate_is_of_plan(data: list[list[str]], roles: list[str | None]) -> bool:
+    """A rate column beside plan and result columns that equals result/plan is completion of
+    the plan ("Tỷ lệ (%)" = 79,6 / 85), not the indicator's value."""
+    if not all(r in roles for r in ("plan", "result", "rate")):
+        return False
+    p, r, t = roles.index("plan"), roles.index("result"), roles.index("rate")
+    hits = total = 0
+    for row in data:
+        try:
+            plan, result, rate = (float(re.sub(r"[^\d,]", "", row[i].replace(".", "")).replace(",", "."))
+                                  for i in (p, r, t))
+        except ValueError:
+            continue
+        if plan:
+            total += 1
+            hits += abs(100 * result / plan - rate) <= 0.15 + 0.01 * rate
+    return total > 0 and hits * 2 >= total
 
 
 def rows(table: list[list[str]], lay: Layout) -> list[Row]:
-    """The data rows of ``table`` with their quantities by role."""
+    """The data rows of ``table``, each with its result and plan written out with their unit."""
+    width = len(lay.roles)
+    data = [r + [""] * (width - len(r)) for r in table[lay.data_from:]]
+    roles = list(lay.roles)
+    if _rate_is_of_plan(data, roles):
+        roles[roles.index("rate")] = "rate_of_plan"
     out = []
-    for r in table[lay.data_from:]:
-        cells = r + [""] * (len(lay.roles) - len(r))
-        get = {role: cells[i] for i, role in enumerate(lay.roles) if role}
+    for cells in data:
+        get = {role: cells[i] for i, role in enumerate(roles) if role}
         label = get.get("label", "").strip()
-        if not label:
-            continue
+        if not label or len({c for c in cells if c}) <= 1:
+            continue  # an empty row or a title row spanning the table
         unit = get.get("unit", "")
         m = re.search(r"\((%|[^()]{1,12})\)\s*$", label)
         if not unit and m:
             unit = m.group(1)
-        values = {}
-        for i, role in enumerate(lay.roles):
-            if role in ("plan", "result", "rate", "numerator", "denominator", "rate_of_plan"):
-                q = _quantity(cells[i], "%" if role == "rate" else unit)
-                if q is not None and role not in values:
-                    values[role] = q
-        out.append(Row(label, unit, values, cells))
+        groups = [c for i, c in enumerate(cells) if roles[i] is None and c and not _numeric(c) and c != label]
+        result = _with_unit(get.get("result", ""), unit)
+        rate = get.get("rate", "").strip()
+        num, den = get.get("numerator", "").strip(), get.get("denominator", "").strip()
+        if num and den and not result:
+            result = f"{num}/{den} {unit}".strip()
+        elif num and den:
+            result = f"{result} ({num}/{den})"
+        if rate and any(ch.isdigit() for ch in rate):
+            rate_text = rate if "%" in rate else rate + "%"
+            result = f"{result} ({rate_text})" if result else rate_text
+        plan = _with_unit(get.get("plan", ""), unit)
+        out.append(Row(label, groups, result, plan, cells))
     return out
