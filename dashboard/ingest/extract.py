@@ -180,11 +180,12 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
 
 _PLAN_BEFORE = re.compile(
     r"(?:phan dau|muc tieu|chi tieu (?:la|giao|de ra|dat ra|nam|ke hoach|phan dau|:)|ke hoach (?:giao|de ra|dat ra)|"
-    r"duoc giao|phai dat|den nam #+|den het nam|den cuoi nam|den nam \d{4}|giai doan #+|chi tieu:?$|"
+    r"duoc giao|phai dat|den nam #+|den het nam|den cuoi nam|den nam \d{4}|giai doan #+|chi tieu:?$|du kien|"
     r"can dat|yeu cau dat|dam bao dat|ke hoach nam|theo ke hoach|tam nhin|dinh huong)")
 _RESULT_BEFORE = re.compile(r"(?:da dat|dat duoc|thuc hien dat|ket qua|uoc thuc hien|thuc te|thuc hien duoc|"
                             r"hien nay|hien tai|luy ke)")
 _VS_PLAN_AFTER = re.compile(r"^\s*(?:\)\s*)?(?:so voi |cua )?(?:ke hoach|chi tieu|cung ky|nam truoc|ky truoc|muc tieu)")
+_COMPARED = re.compile(r"\b(?:truoc (?:sap xep|day|khi)|cung ky|nam truoc|ky truoc|so voi)\b")
 _LABEL_BEFORE = re.compile(r"[:=]\s*$|\b(?:la|dat|co|gom)\s*$")
 
 
@@ -219,8 +220,8 @@ _PLAN_LEAD = re.compile(r"^\W*(?:phan dau|chi tieu|muc tieu|du kien|ke hoach|nhi
 _PLAN_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:(?:vao|den|truoc) (?:cuoi nam|het nam|cuoi quy|ngay|thang #|quy [iv]+)|"
                          r"trong (?:quy|nam|thang) (?:toi|tiep theo|sau)|nam toi|quy toi)")
 # Sections about what comes next, not what was done.
-_PLAN_SECTION = re.compile(r"nhiem vu[^/]{0,40}(?:trong tam|chu yeu|tiep theo|toi|cuoi nam|con lai|nam #+)|"
-                           r"phuong huong|ke hoach (?:nam|quy|thang|thoi gian) (?:toi|#+|tiep)|thoi gian toi|"
+_PLAN_SECTION = re.compile(r"nhiem vu[^/]{0,40}(?:trong tam|chu yeu|tiep theo|toi|cuoi nam|con lai|nam [#\d]+)|"
+                           r"phuong huong|ke hoach (?:nam|quy|thang|thoi gian) (?:toi|[#\d]+|tiep)|thoi gian toi|"
                            r"(?:quy|nam|thang) toi|nhiem vu[^/]{0,20}giai phap")
 _REQUEST_SECTION = re.compile(r"de xuat|kien nghi|de nghi")
 
@@ -252,6 +253,8 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
         before = _segment_before(folded, q, quantities)
         if q.kind in ("number",) and not _LABEL_BEFORE.search(before[-6:]):
             continue  # a bare number without a label is no value a person would read
+        if _COMPARED.search(before) or re.search(r"\bmoi\b", before[-25:]):
+            continue  # "(trước sắp xếp chỉ đạt 71%)", "mỗi tổ dân phố 01 tổ": a comparison or a per-unit figure
         if _VS_PLAN_AFTER.search(folded[q.end:q.end + 30]):
             continue  # "đạt 120% kế hoạch": completion of a plan, not the indicator's level
         others = [o for o in quantities if o is not q and not o.not_value]
@@ -285,7 +288,7 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
 
 
 VETO_LEAD = 0.15   # another indicator this far ahead overrules a rule
-VETO_FLOOR = 0.4   # a rule whose clause hardly speaks of its indicator is overruled
+VETO_FLOOR = 0.3   # a rule whose clause hardly speaks of its indicator is overruled
 
 
 def _vetoed(hit: Found, folded: str, text: str, heading: str, matcher: meaning.Matcher) -> bool:

@@ -317,7 +317,7 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
                 if subject_left and "," in between:
                     w = min(w, 0.45)  # "… dân số gần 74 nghìn người, phường X xác định …": a new clause
         elif at < first_break and at < q.start:
-            w = 0.7
+            w = 0.4 if subject_left else 0.7  # the sentence's opening is the subject of a bare clause
         else:
             w = 0.4
         sentence.append((word, w))

@@ -201,8 +201,11 @@ def read_quantities(folded: str) -> list[Quantity]:
         q = Quantity(m.start(), end, value, kind, qualifier_before(before), noun=noun)
         if kind == "number" and re.search(r"\d\s*[:h]\s*$", before[-4:]) or re.match(r"\s*(?:h|gio)\d", rest):
             q.not_value = "time"
-        if kind == "percent" and re.search(r"(?:tang|giam|chenh lech)\s*(?:them\s*)?$", before[-14:]):
-            q.kind = "points"  # "tăng 5%" is a change, not a level
+        if re.search(r"(?:tang|giam|chenh lech)\s*(?:them\s*)?$", before[-14:]):
+            if kind == "percent":
+                q.kind = "points"  # "tăng 5%" is a change, not a level
+            else:
+                q.not_value = "change"  # "tăng 4 trạm so với cuối năm 2024"
         out.append(q)
     out.sort(key=lambda q: q.start)
     return out
