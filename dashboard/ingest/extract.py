@@ -180,7 +180,7 @@ def _apply(rule: Rule, folded: str, text: str, context: str, order: int, path: s
 
 _PLAN_BEFORE = re.compile(
     r"(?:phan dau|muc tieu|chi tieu (?:la|giao|de ra|dat ra|nam|ke hoach|phan dau|:)|ke hoach (?:giao|de ra|dat ra)|"
-    r"duoc giao|phai dat|den nam #+|den het nam|den cuoi nam|den nam \d{4}|giai doan #+|chi tieu:?$|du kien|"
+    r"phai dat|den nam #+|den het nam|den cuoi nam|den nam \d{4}|giai doan #+|chi tieu:?$|du kien|"
     r"can dat|yeu cau dat|dam bao dat|ke hoach nam|theo ke hoach|tam nhin|dinh huong)")
 _RESULT_BEFORE = re.compile(r"(?:da dat|dat duoc|thuc hien dat|ket qua|uoc thuc hien|thuc te|thuc hien duoc|"
                             r"hien nay|hien tai|luy ke)")

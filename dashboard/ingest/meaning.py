@@ -35,10 +35,9 @@ MARGIN = 0.08      # the best must lead the runner-up by this much
 HEAD_BONUS = 0.12  # a phrasing that starts with the subject's head word
 # Head nouns name *what is counted*; two different ones mean two different indicators.
 HEAD_NOUNS = frozenset("ho thu van can cong nguoi thon tai may cum hop tin chu doanh tram to thanh".split())
-STOPWORDS = frozenset(
-    "cua va cac nhung duoc trong tren cho voi de la co da dat ty le so tong xa phuong thi tran dac khu "
-    "nay do mot cung qua theo ve hien nay hon gan khoang tu den nam thang ngay ke ca vao ra khi thuc hien "
-    "trien khai dia ban toan bo dang se".split())
+STOPWORDS = frozenset(  # function words (folded), one word each: "văn bản" must keep "bản"
+    "cua va cac nhung duoc trong tren cho voi de la co da dat ty le so tong xa phuong thi nay do mot cung qua "
+    "theo ve hon gan khoang tu den nam thang ngay vao ra khi dang se".split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9&-]*")
 _UWORD = re.compile(r"[^\W_][\w&-]*")
 
@@ -214,6 +213,10 @@ class Matcher:
 _LEAD_IN = re.compile(r"(?:ty le|so luong|tong so|so)\s+$")
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in tokens(text) if w not in STOPWORDS and not w.isdigit() and w not in ("muc", "do")]
+
+
 def own_start(folded: str, q: Quantity, others: list[Quantity]) -> int:
     """Where the clause of quantity ``q`` begins: after the previous number, the last clause
     break, or a colon that has words of its own after it ("Kết quả cho thấy: 100% cán bộ …";
@@ -297,6 +300,14 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
     next_q = min((o.start for o in others if o.start >= q.end), default=len(folded))
     left = max([b for b in bounds if b < q.start] + [prev_q, 0, own_start(folded, q, others)])
     right = min([b for b in bounds if b >= q.end] + [next_q, len(folded)])
+    previous = [o for o in others if o.end <= left]
+    after = re.match(r"[\s)]*([a-z]+)", folded[q.end:])
+    subject_after = after is not None and after.group(1) not in STOPWORDS and ")" not in folded[q.end:after.start(1)]
+    if previous and not _content_words(folded[left:q.start]) and not subject_after and not q.noun:
+        # "13 trường hợp (92,9%)", "… 512 đối tượng, đạt 100%": a bare rate belongs to the
+        # clause of the count just before it.
+        before = previous[-1]
+        left = own_start(folded, before, [o for o in others if o is not before])
     first_break = min([b for b in bounds] + [min((o.start for o in others), default=len(folded)), len(folded)])
     # With its subject written before it ("quy mô dân số gần 74 nghìn người"), a value's clause
     # ends at the next comma; with none ("100% cán bộ, công chức … được bồi dưỡng …") it follows.

@@ -129,6 +129,8 @@ RULES: list[Rule] = [
          context="thanh toan truc tuyen|phi, le phi|le phi"),
     # --- SEC an toàn thông tin
     Rule("SEC_SERIOUS_INCIDENTS", r"khong (?:de )?xay ra (?:bat ky )?su co", constant=0.0),
+    Rule("SEC_SERIOUS_INCIDENTS", r"khong (?:co|phat sinh|ghi nhan) (?:bat ky )?su co[^.;,]{0,40}nghiem trong",
+         constant=0.0),
     Rule("SEC_SERIOUS_INCIDENTS", r"{V} su co (?:an toan thong tin )?nghiem trong"),
     # --- ECO kinh tế số
     Rule("ECO_SOCIAL_PAY_CASHLESS", r"chi tra{_}khong dung tien mat{_}dat {Q}{V}{%}"),
