@@ -94,7 +94,7 @@ def _table_values(table: list[list[str]], heading: str, path: str, order: int, m
                         "các số trong bảng được giữ lại để cán bộ gán chỉ tiêu.")
     out: list[Found] = []
     for k, row in enumerate(tables.rows(table, lay)):
-        evidence = " | ".join(c for i, c in enumerate(row.cells) if c and (i == 0 or c != row.cells[i - 1]))
+        evidence = " | ".join(c for c in row.cells if c)
         context = " / ".join([g for g in row.groups if g] + ([heading] if heading else []))
         statements = [(row.result_text, False)] + ([(row.plan_text, True)] if row.plan_text else [])
         for text, is_plan in statements:

@@ -83,11 +83,42 @@ def read_text(data: bytes, file_name: str) -> Document:
     doc = _new(data, file_name, "txt")
     doc.encoding = encoding
     pages = text.split("\f")  # a form feed is a page break (text saved from a PDF)
+    tables, in_table = 0, False
     for number, page in enumerate(pages, start=1):
-        for line in _clean(page).splitlines():
+        for raw in page.splitlines():
+            cells = _text_row(raw)
+            page_no = number if len(pages) > 1 else None
+            if cells == []:
+                continue  # a Markdown table's |---|---| rule
+            if cells is not None:
+                if not in_table:
+                    tables, in_table, first = tables + 1, True, cells
+                doc.blocks.append(Block(_row_text(cells), cells=cells, header=first, table=tables, page=page_no))
+                continue
+            in_table = False
+            line = _clean(raw)
             line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
-            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=number if len(pages) > 1 else None))
+            line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)  # Markdown bold
+            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=page_no))
     return doc
+
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _text_row(line: str) -> list[str] | None:
+    """The cells of a table row written in text: Markdown pipes ("| a | b |") or tabs
+    ("Tên chỉ tiêu<TAB>78,4%"); [] for a Markdown rule line; None for prose."""
+    if _MD_RULE.match(line) and "-" in line:
+        return []
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 3:
+        cells = [_clean(c).strip() for c in stripped.strip("|").split("|")]
+    elif "\t" in stripped:
+        cells = [_clean(c).strip() for c in re.split(r"\t+", stripped)]
+    else:
+        return None
+    return cells if sum(1 for c in cells if c) >= 2 else None
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -164,11 +195,11 @@ def read_docx(data: bytes, file_name: str) -> Document:
             elif tag == "tbl":
                 # Every row, the first too (a table may have no header row; the reader of
                 # tables decides); merged cells repeated so columns stay aligned.
-                rows = [[_clean(c.text).strip() for c in r.cells] for r in Table(child, document).rows]
-                rows = [r for r in rows if any(r)]
+                grid = [(r.cells, [_clean(c.text).strip() for c in r.cells]) for r in Table(child, document).rows]
+                grid = [(cells, texts) for cells, texts in grid if any(texts)]
                 tables += 1
-                for row in rows:
-                    doc.blocks.append(Block(_row_text(row), cells=row, header=rows[0], table=tables))
+                for cells, texts in grid:
+                    doc.blocks.append(Block(_row_text(cells, texts), cells=texts, header=grid[0][1], table=tables))
         _mark_wrapped(doc.blocks)
     except ReportError:
         raise
@@ -193,9 +224,16 @@ def _mark_wrapped(blocks: list[Block]) -> None:
             b.hard_wrapped = True
 
 
-def _row_text(row: list[str]) -> str:
-    """A row as one line: cells joined, a merged cell (repeated by python-docx) shown once."""
-    shown = [c for i, c in enumerate(row) if c and (i == 0 or c != row[i - 1])]
+def _row_text(row: list[str], texts: list[str] | None = None) -> str:
+    """A row as one line, cells joined; a merged Word cell (python-docx repeats it in every
+    grid column it spans) is shown once, equal values in separate cells are all kept."""
+    if texts is None:
+        return " | ".join(c for c in row if c)
+    seen, shown = set(), []
+    for cell, text in zip(row, texts):
+        if id(cell._tc) not in seen and text:
+            shown.append(text)
+        seen.add(id(cell._tc))
     return " | ".join(shown)
 
 
