@@ -197,6 +197,16 @@ def _segment_before(folded: str, q, others) -> str:
     return folded[start:q.start]
 
 
+def _part_of_total(folded: str, q) -> bool:
+    """A count in brackets right after a total of the same thing is one of its parts."""
+    opened = folded.rfind("(", 0, q.start)
+    if not q.noun or opened <= folded.rfind(")", 0, q.start):
+        return False
+    before = folded[max(0, opened - 60):opened]
+    noun = q.noun.split()[0]
+    return bool(re.search(rf"\d[\d.,]*\s+(?:[a-z]+\s+){{0,2}}{noun}\b", before))
+
+
 def _bare(before: str) -> bool:
     """A clause with no subject of its own ("Mức độ 4 đạt", ", đạt")."""
     words = [w for w in re.findall(r"[a-z]+", before) if w not in meaning.STOPWORDS and w not in ("muc", "do")]
@@ -253,6 +263,8 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
         before = _segment_before(folded, q, quantities)
         if q.kind in ("number",) and not _LABEL_BEFORE.search(before[-6:]):
             continue  # a bare number without a label is no value a person would read
+        if _part_of_total(folded, q):
+            continue  # "4 Tổ … (01 tổ cấp xã và 03 tổ ở các thôn)": parts of the total before them
         if _COMPARED.search(before) or re.search(r"\bmoi\b", before[-25:]):
             continue  # "(trước sắp xếp chỉ đạt 71%)", "mỗi tổ dân phố 01 tổ": a comparison or a per-unit figure
         if _VS_PLAN_AFTER.search(folded[q.end:q.end + 30]):

@@ -204,7 +204,7 @@ def read_quantities(folded: str) -> list[Quantity]:
         if re.search(r"(?:tang|giam|chenh lech)\s*(?:them\s*)?$", before[-14:]):
             if kind == "percent":
                 q.kind = "points"  # "tăng 5%" is a change, not a level
-            else:
+            elif kind != "points":
                 q.not_value = "change"  # "tăng 4 trạm so với cuối năm 2024"
         out.append(q)
     out.sort(key=lambda q: q.start)
