@@ -44,6 +44,7 @@ class Found:
     is_target: bool = False  # a plan or target the report states, never a result
     phrase: str | None = None  # the clause words that made the assignment (learned from review)
     value_at: int | None = None  # where a rule read its number, for the meaning check
+    clause: str = ""  # the words around the number: staff's mapping teaches it as a phrasing
 
     def as_dict(self) -> dict:
         return {"indicator_code": self.indicator_code, "facet": self.facet, "value": self.value,
@@ -280,7 +281,8 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
         qualifier = q.qualifier or _qualifier(None, before[-60:])
         found = Found(result.code, q.value, qualifier, q.numerator, q.denominator, q.unit, text, path,
                       order=order + q.start, fields={"value"}, span=(q.start, q.end),
-                      confidence=result.confidence, suggestions=result.suggestions, phrase=result.phrase)
+                      confidence=result.confidence, suggestions=result.suggestions, phrase=result.phrase,
+                      clause=meaning.clause_text(text, folded, q, others))
         if q.kind == "ratio":
             found.fields |= {"numerator", "denominator"}
         if result.code:

@@ -7,6 +7,7 @@ which stay and are reported; values entered by hand are never touched.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -113,13 +114,28 @@ class ImportResult:
         }
 
 
+STATED_TARGET = "mục tiêu xã nêu"  # a target the report states, kept beside the indicator, never scored
+
+
 def _row(found: extract.Found, report: Report, now: datetime, actor: str) -> Observation:
     return Observation(
         commune_code=report.commune_code, indicator_code=found.indicator_code, period_code=report.period_code,
         value=found.value, qualifier=found.qualifier, numerator=found.numerator, denominator=found.denominator,
         unit=found.unit, origin="report", report_id=report.id, section_number=found.section_number,
         evidence=found.evidence, label=found.label, facet=found.facet, reviewed=False, updated_at=now,
-        updated_by=actor)
+        updated_by=actor, confidence=found.confidence, clause=found.clause or None,
+        suggestions=json.dumps([{"code": c, "score": sc} for c, sc in found.suggestions], ensure_ascii=False)
+        if found.suggestions else None)
+
+
+def _stated_targets(found: list[extract.Found]) -> list[extract.Found]:
+    """The report's stated targets as details of their indicator ("mục tiêu xã nêu", "… 2")."""
+    out, seen = [], {}
+    for f in found:
+        if f.is_target and f.indicator_code:
+            k = seen[f.indicator_code] = seen.get(f.indicator_code, 0) + 1
+            out.append(replace(f, facet=STATED_TARGET if k == 1 else f"{STATED_TARGET} {k}"))
+    return out
 
 
 def _store_sections(session: Session, report: Report, sections: list[outline.Section]) -> None:
@@ -168,7 +184,7 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
         messages.append(f"Thay thế báo cáo cũ «{old.file_name}» (nhập {old.imported_at:%d/%m/%Y %H:%M}).")
     session.flush()
     _store_sections(session, report, parsed.sections)
-    for found in parsed.found:
+    for found in [f for f in parsed.found if not f.is_target] + _stated_targets(parsed.found):
         key = (found.indicator_code, found.facet)
         if found.indicator_code and key in kept:
             old_value = kept[key].value
@@ -190,10 +206,13 @@ def ingest(engine: Engine, document: Document, commune: str | None = None, perio
            dry_run: bool = False, actor: str = IMPORTER) -> ImportResult:
     """Parse and load one document in its own transaction; with ``dry_run`` roll it back.
 
-    Any failure leaves the database exactly as it was and raises a
-    :class:`~dashboard.errors.DashboardError`.
+    The phrasings staff taught on the review page are read first, so a number phrased as
+    one they mapped before is assigned the same way. Any failure leaves the database
+    exactly as it was and raises a :class:`~dashboard.errors.DashboardError`.
     """
-    parsed = parse(document, commune, period)
+    from dashboard import phrasings
+
+    parsed = parse(document, commune, period, learned=phrasings.learned(engine))
     try:
         with session_scope(engine) as session:
             result = load(session, parsed, actor)

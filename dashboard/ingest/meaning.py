@@ -32,6 +32,7 @@ from dashboard.text import canonical, fold
 DATA = Path(__file__).resolve().parents[2] / "data"
 ASSIGN_AT = 0.72   # below this a number stays a candidate
 MARGIN = 0.08      # the best must lead the runner-up by this much
+LEARNED_BONUS = 0.1  # a phrasing taught on the review page wins a tie
 HEAD_BONUS = 0.12  # a phrasing that starts with the subject's head word
 # Head nouns name *what is counted*; two different ones mean two different indicators.
 HEAD_NOUNS = frozenset("ho thu van can cong nguoi thon tai may cum hop tin chu doanh tram to thanh".split())
@@ -190,6 +191,8 @@ class Matcher:
                 elif head not in toks:
                     s -= HEAD_BONUS / 2  # the phrasing never names what the number counts
             s = min(s, 1.0)
+            if p.source == "learned" and s >= 0.9:
+                s += LEARNED_BONUS  # staff said this phrasing means this indicator
             if s > best.get(p.code, (0.0, ""))[0]:
                 best[p.code] = (s, p.text)
         return best
@@ -292,9 +295,8 @@ class Context:
         return best
 
 
-def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: str = "",
-                    original: str | None = None) -> Context:
-    """How strongly each word of the sentence (and heading) belongs to quantity ``q``."""
+def own_clause(folded: str, q: Quantity, others: list[Quantity]) -> tuple[int, int]:
+    """The span of the clause quantity ``q`` stands in (its own words, before and after it)."""
     bounds = [m.start() for m in _CLAUSE_BREAK.finditer(folded)]
     prev_q = max((o.end for o in others if o.end <= q.start), default=0)
     next_q = min((o.start for o in others if o.start >= q.end), default=len(folded))
@@ -308,6 +310,22 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
         # clause of the count just before it.
         before = previous[-1]
         left = own_start(folded, before, [o for o in others if o is not before])
+    return left, right
+
+
+def clause_text(original: str, folded: str, q: Quantity, others: list[Quantity]) -> str:
+    """The words of the clause around quantity ``q``, without the number: what a person
+    would call its phrasing ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt")."""
+    left, right = own_clause(folded, q, others)
+    words = f"{original[left:q.start]} {original[q.end:right]}"
+    return re.sub(r"\s+", " ", re.sub(r"[\d.,:;()%/]+", " ", words)).strip()
+
+
+def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: str = "",
+                    original: str | None = None) -> Context:
+    """How strongly each word of the sentence (and heading) belongs to quantity ``q``."""
+    bounds = [m.start() for m in _CLAUSE_BREAK.finditer(folded)]
+    left, right = own_clause(folded, q, others)
     first_break = min([b for b in bounds] + [min((o.start for o in others), default=len(folded)), len(folded)])
     # With its subject written before it ("quy mô dân số gần 74 nghìn người"), a value's clause
     # ends at the next comma; with none ("100% cán bộ, công chức … được bồi dưỡng …") it follows.
