@@ -91,9 +91,9 @@ def test_an_edited_review_table_becomes_map_correct_and_accept_actions(imported)
     after.loc[dossier, "value"] = 65.6
     after.loc[teams, "reviewed"] = True
     after.loc[candidate, ["indicator_code", "facet"]] = ["INF_5G_COVERAGE", ""]
+    done = len(_audit(engine))
     assert review.apply_edits(engine, before, after, "chị Lan") == 3
-    assert sorted(a for a, _, _ in _audit(engine) if a != "learn")[-3:] == ["accept", "correct", "map"] or \
-        {"accept", "correct", "map"} <= {a for a, _, _ in _audit(engine)[-4:]}
+    assert sorted(a for a, _, _ in _audit(engine)[done:] if a != "learn") == ["accept", "correct", "map"]
     assert review.apply_edits(engine, before, before, "chị Lan") == 0
 
 
