@@ -236,6 +236,26 @@ def test_missing_commune_or_period_asks_instead_of_guessing(tmp_path):
     assert parsed.commune.code == "21349" and parsed.observations[0].value == 100
 
 
+@pytest.mark.parametrize("text, says", [
+    ("UBND xã Hồ Tùng Mậu báo cáo kết quả chuyển đổi số 6 tháng đầu năm 2024 như sau:\nTỷ lệ hồ sơ trực tuyến đạt 60%.",
+     ["«UBND xã Hồ Tùng Mậu» — không thuộc 96 đơn vị", "Hãy chọn xã (--commune MÃ_XÃ) trên trang"]),
+    ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nKẾ HOẠCH\nChuyển đổi số của tỉnh\nTỷ lệ hồ sơ trực tuyến đạt 60%.",
+     ["văn bản của UBND tỉnh Quảng Ngãi, không phải báo cáo của một xã",
+      "Hãy chọn xã (--commune MÃ_XÃ) và kỳ (--period 9T/2025)"]),
+])
+def test_a_document_of_another_unit_is_named_and_both_questions_asked_at_once(text, says):
+    with pytest.raises(MissingMetadata) as caught:
+        parse(read_bytes(text.encode(), "khac.txt"))
+    for part in says:
+        assert part in str(caught.value)
+
+
+def test_a_provincial_document_read_for_a_commune_says_so():
+    text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nKẾ HOẠCH năm 2025\nTỷ lệ hồ sơ trực tuyến đạt 60%."
+    parsed = parse(read_bytes(text.encode(), "tinh.txt"), commune="21349", period="2025")
+    assert any("không phải báo cáo của một xã" in n for n in parsed.notes)
+
+
 # --- loading --------------------------------------------------------------------------------
 
 

@@ -67,25 +67,39 @@ def parse(document: Document, commune: str | None = None, period: str | None = N
         notes.append(f"Đã bỏ {removed} dòng đầu trang, chân trang và số trang.")
     paras = outline.paragraphs(replace(document, blocks=blocks))
     detected = header.detect_commune(paras)
+    found_period = header.detect_period(paras)
+    seen = header.issuer(paras)
+    missing = []
+    if not commune and not detected:
+        said = (f" (văn bản ghi «UBND {seen[0]} {seen[1]}» — không thuộc {len(register.communes())} đơn vị cấp xã của tỉnh)"
+                if seen and seen[0] in ("xã", "phường", "thị trấn", "đặc khu")
+                else f" (văn bản của UBND {seen[0]} {seen[1]}, không phải báo cáo của một xã)" if seen else "")
+        missing.append(f"không xác định được xã/phường/đặc khu gửi báo cáo{said}")
+    if not period and not found_period:
+        missing.append("không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»)")
+    if missing:
+        ask = " và ".join(a for a, m in (("xã (--commune MÃ_XÃ)", not commune and not detected),
+                                         ("kỳ (--period 9T/2025)", not period and not found_period)) if m)
+        raise MissingMetadata(document.file_name, "; ".join(missing) + f". Hãy chọn {ask} trên trang nhập "
+                                                                     "hoặc trên dòng lệnh.")
+    if seen and seen[0] not in ("xã", "phường", "thị trấn", "đặc khu"):
+        notes.append(f"Văn bản của UBND {seen[0]} {seen[1]}, không phải báo cáo của một xã; "
+                     "số liệu có thể là của cả tỉnh/huyện.")
     if commune:
         chosen = register.match(commune)
         if detected and detected.code != chosen.code:
             notes.append(f"Văn bản ghi {detected.name} ({detected.code}); dùng {chosen.name} ({chosen.code}) theo chỉ định.")
-    elif detected:
-        chosen = detected
+        elif not detected and seen and seen[0] in ("xã", "phường", "thị trấn", "đặc khu"):
+            notes.append(f"Văn bản ghi «UBND {seen[0]} {seen[1]}», không thuộc các đơn vị của tỉnh; "
+                         f"dùng {chosen.name} ({chosen.code}) theo chỉ định.")
     else:
-        raise MissingMetadata(document.file_name, "không xác định được xã/phường/đặc khu gửi báo cáo; "
-                                                  "hãy chọn xã (trên dòng lệnh: --commune MÃ_XÃ).")
-    found_period = header.detect_period(paras)
+        chosen = detected
     if period:
         code = periods.parse(period).code
         if found_period and found_period != code:
             notes.append(f"Văn bản ghi kỳ {found_period}; dùng kỳ {code} theo chỉ định.")
-    elif found_period:
-        code = found_period
     else:
-        raise MissingMetadata(document.file_name, "không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»); "
-                                                  "hãy chọn kỳ (trên dòng lệnh: --period 9T/2025).")
+        code = found_period
     sections = outline.outline(paras)
     found = extract.extract(sections, learned, notes)
     return ParsedReport(document, chosen, code, sections, found, notes)
