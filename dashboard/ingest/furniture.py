@@ -52,7 +52,8 @@ def strip(blocks: list[Block]) -> tuple[list[Block], int]:
             continue
         line = b.text.strip()
         key = _key(line)
-        if line and any(p.match(fold(line)) for p in patterns()):
+        folded = fold(line)
+        if line and any(p.match(folded) for p in patterns()):
             removed += 1
             continue
         if key in running:

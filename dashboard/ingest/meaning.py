@@ -50,9 +50,15 @@ def accented(text: str) -> bool:
     return bool(letters) and marked * 25 >= len(letters)
 
 
+@lru_cache(maxsize=65536)
 def form(word: str, with_marks: bool) -> str:
     """A word as compared: with its diacritics (NFC, tone marks in one place) or folded."""
     return canonical(word) if with_marks else fold(word)
+
+
+@lru_cache(maxsize=65536)
+def _is_stop(word: str) -> bool:
+    return fold(word) in STOPWORDS
 
 
 @dataclass(frozen=True)
@@ -66,12 +72,17 @@ class Phrase:
     @property
     def tokens(self) -> tuple[str, ...]:
         """The phrasing's content words, folded."""
-        return _content(tokens(fold(self.text)))
+        return _phrase_tokens(self.text, False)
 
     @property
     def marked_tokens(self) -> tuple[str, ...]:
         """The phrasing's content words with their diacritics."""
-        return _content(tokens(self.text, with_marks=True))
+        return _phrase_tokens(self.text, True)
+
+
+@lru_cache(maxsize=8192)
+def _phrase_tokens(text: str, with_marks: bool) -> tuple[str, ...]:
+    return _content(tokens(text if with_marks else fold(text), with_marks))
 
 
 @dataclass
@@ -102,7 +113,7 @@ def positioned_tokens(text: str, with_marks: bool = False) -> list[tuple[str, in
     out = []
     for m in (_UWORD if with_marks else _WORD).finditer(text if with_marks else fold_keep(text)):
         word = form(m.group(0), with_marks)
-        for w in abbr.get(fold(word), (word,)):
+        for w in abbr.get(form(word, False), (word,)):
             out.append((w, m.start()))
     return out
 
@@ -113,7 +124,7 @@ def fold_keep(text: str) -> str:
 
 
 def _content(words: list[str]) -> tuple[str, ...]:
-    kept = tuple(w for w in words if fold(w) not in STOPWORDS)
+    kept = tuple(w for w in words if not _is_stop(w))
     return kept or tuple(words)
 
 
