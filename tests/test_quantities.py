@@ -78,7 +78,28 @@ CASES = [
     ("Quy mô dân số gần 74 nghìn người, phường xác định phổ cập kỹ năng số là nhiệm vụ trọng tâm.", "", None, 74000),
     ("Đã cấp 45 tài khoản thư điện tử công vụ cho cán bộ.", "", "GOV_OFFICIAL_EMAIL", 45),
     ("Kinh phí chi cho khoa học công nghệ là 2,5 tỷ đồng.", "", "STI_BUDGET", 2_500_000_000),
+    ("Tổng số hồ sơ tiếp nhận: 1.520 hồ sơ, trong đó trực tuyến 1.102 hồ sơ, đạt 72,5%.", "",
+     "GOV_DOSSIER_ONLINE_RATE", 72.5),
+    ("Người dân phản ánh, kiến nghị 14 trường hợp, đã xử lý dứt điểm 13 trường hợp (92,9%).", "",
+     "GOV_FEEDBACK_RESOLVED", 92.9),
+    ("Thu ngân sách trên địa bàn đạt 12,5 tỷ đồng.", "", None, 12_500_000_000),
+    ("Cán bộ, công chức được tập huấn kỹ năng số cơ bản: 100%; trong đó làm chủ kỹ năng số: 78%.", "",
+     "HR_OFFICIAL_DIGITAL_PROFICIENCY", 78),
+    ("Hạ tầng số: 21 trạm BTS, tăng 4 trạm so với cuối năm 2024.", "", "INF_BTS_COUNT", 21),
+    ("Thành lập 32 Tổ công nghệ số cộng đồng (mỗi tổ dân phố 01 tổ) với 198 thành viên.", "", "HR_CDT_MEMBERS", 198),
+    ("Tỷ lệ hồ sơ trực tuyến đạt 72,4%, tăng 12% so với năm 2024.", "", "GOV_DOSSIER_ONLINE_RATE", 72.4),
 ]
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Điểm chuyển đổi số của xã đạt 412 điểm, xếp thứ 5/96.", 5),
+    ("Hạ tầng số: 21 trạm BTS, tăng 4 trạm so với cuối năm 2024.", 4),
+    ("Tỷ lệ hồ sơ trực tuyến đạt 72,4%, tăng 12% so với năm 2024.", 12),
+    ("Thành lập 32 Tổ công nghệ số cộng đồng (mỗi tổ dân phố 01 tổ) với 198 thành viên.", 1),
+])
+def test_ranks_changes_and_per_unit_figures_are_never_coded_values(sentence, value):
+    found = extract([Section("1", 2, "Kết quả", [Paragraph(sentence)], path="1")])
+    assert not [f for f in found if f.value == value and f.indicator_code]
 
 
 @pytest.mark.parametrize("sentence, heading, code, value", CASES)

@@ -235,7 +235,7 @@ def own_start(folded: str, q: Quantity, others: list[Quantity]) -> int:
     """Where the clause of quantity ``q`` begins: after the previous number, the last clause
     break, or a colon that has words of its own after it ("Kết quả cho thấy: 100% cán bộ …";
     but "Tỷ lệ hồ sơ trực tuyến: 95,7%" keeps its label)."""
-    start = max([o.end for o in others if o.end <= q.start] + [0])
+    start = max([min(o.tail, q.start) for o in others if o.end <= q.start] + [0])
     for m in _CLAUSE_BREAK.finditer(folded[:q.start]):
         start = max(start, m.end())
     colon = folded.rfind(":", start, q.start)
@@ -309,7 +309,7 @@ class Context:
 def own_clause(folded: str, q: Quantity, others: list[Quantity]) -> tuple[int, int]:
     """The span of the clause quantity ``q`` stands in (its own words, before and after it)."""
     bounds = [m.start() for m in _CLAUSE_BREAK.finditer(folded)]
-    prev_q = max((o.end for o in others if o.end <= q.start), default=0)
+    prev_q = max((min(o.tail, q.start) for o in others if o.end <= q.start), default=0)
     next_q = min((o.start for o in others if o.start >= q.end), default=len(folded))
     left = max([b for b in bounds if b < q.start] + [prev_q, 0, own_start(folded, q, others)])
     right = min([b for b in bounds if b >= q.end] + [next_q, len(folded)])

@@ -48,6 +48,10 @@ _NOUN = re.compile(r"\s*(?P<noun>[a-z&-]+(?: [a-z&-]+){0,2})")
 _NON_NOUNS = {"va", "hoac", "den", "tu", "trong", "cua", "voi", "tai", "la", "nam", "thang", "ngay", "so",
               "dat", "con", "nhung", "da", "se", "duoc", "tren", "so voi", "cho", "o"}
 
+_TWO_WORD_NOUNS = frozenset({
+    "ho so", "tai khoan", "thanh vien", "can bo", "nguoi dan", "doi tuong", "cuoc hop", "hoi nghi", "van ban",
+    "tin bai", "duong truyen", "doanh nghiep", "nha mang", "hoc vien", "dai bieu", "may tinh", "su co",
+    "truong hop", "thu tuc", "cong chuc", "vien chuc", "hop thu", "thiet bi", "co quan", "ca nhan"})
 # A ratio's denominator may be followed by these nouns; "điểm" after a slash is a maximum.
 _SLASH = re.compile(rf"{_EDGE_BEFORE}(?P<n>{NUMBER})\s*/\s*(?P<d>{NUMBER})(?![\w#]|[.,]\d|\s*/\s*\d)")
 _RATIO_CUE_BEFORE = re.compile(r"(?:dat|co|hoan thanh|duoc|la|gom|chiem|tong so|tong cong|\(|:)\s*$")
@@ -128,6 +132,10 @@ class Quantity:
     denominator: float | None = None
     noun: str = ""
     not_value: str | None = None
+    tail: int = 0  # where the number's noun ends ("1.102 hồ sơ"): the noun belongs to the number
+
+    def __post_init__(self) -> None:
+        self.tail = max(self.tail, self.end)
 
     @property
     def unit(self) -> str | None:
@@ -178,7 +186,7 @@ def read_quantities(folded: str) -> list[Quantity]:
             continue
         before, rest = folded[:m.start()], folded[m.end():]
         value = parse_number(m.group("v"))
-        end, kind, noun = m.end(), "number", ""
+        end, kind, noun, tail = m.end(), "number", "", 0
         if (p := _POINTS.match(rest)):
             kind, end = "points", m.end() + p.end()
         elif (p := _PERCENT.match(rest)):
@@ -198,7 +206,9 @@ def read_quantities(folded: str) -> list[Quantity]:
                 words = nm.group("noun").split()
                 if words and words[0] not in _NON_NOUNS:
                     kind, noun = "count", nm.group("noun")
-        q = Quantity(m.start(), end, value, kind, qualifier_before(before), noun=noun)
+                    pair = " ".join(words[:2])
+                    tail = end + nm.start("noun") + len(pair if pair in _TWO_WORD_NOUNS else words[0])
+        q = Quantity(m.start(), end, value, kind, qualifier_before(before), noun=noun, tail=tail)
         if kind == "number" and re.search(r"\d\s*[:h]\s*$", before[-4:]) or re.match(r"\s*(?:h|gio)\d", rest):
             q.not_value = "time"
         if re.search(r"(?:tang|giam|chenh lech)\s*(?:them\s*)?$", before[-14:]):
