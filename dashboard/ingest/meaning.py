@@ -340,7 +340,8 @@ def context_weights(folded: str, q: Quantity, others: list[Quantity], heading: s
     first_break = min([b for b in bounds] + [min((o.start for o in others), default=len(folded)), len(folded)])
     # With its subject written before it ("quy mô dân số gần 74 nghìn người"), a value's clause
     # ends at the next comma; with none ("100% cán bộ, công chức … được bồi dưỡng …") it follows.
-    subject_left = len(_content([w for w, _ in positioned_tokens(folded[left:q.start])])) >= 2
+    own_left = max([b for b in bounds if b < q.start] + [own_start(folded, q, others)])
+    subject_left = len(_content([w for w, _ in positioned_tokens(folded[max(left, own_left):q.start])])) >= 2
     marks = original is not None and len(original) == len(folded) and accented(original)
     sentence: list[tuple[str, float]] = []
     for word, at in positioned_tokens(original.lower() if marks else folded, marks):
