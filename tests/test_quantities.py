@@ -121,3 +121,46 @@ def test_every_phrasing_names_a_catalog_indicator():
     assert set(meaning.unit_nouns()) <= codes
     # every indicator has phrasings a clerk would write besides its catalog name
     assert codes <= {p.code for p in meaning.data_phrases()}
+
+
+# --- properties of the quantity reader ---------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _vietnamese(n: int, sep: str = ".") -> str:
+    return f"{n:,}".replace(",", sep)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(min_value=1000, max_value=9_999_999_999),
+       sep=st.sampled_from([".", " ", "\u00a0", "\u202f"]),
+       unit=st.sampled_from([" đồng", " đ", "đ", " VNĐ"]))
+def test_every_grouping_of_an_amount_reads_back(n, sep, unit):
+    assert _values(f"Kinh phí bố trí {_vietnamese(n, sep)}{unit} cho nhiệm vụ.") == [(float(n), "money", None)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(whole=st.integers(min_value=0, max_value=100), tenth=st.integers(min_value=0, max_value=9),
+       mark=st.sampled_from([",", "."]), space=st.sampled_from(["", " "]),
+       invisible=st.sampled_from(["", "\u200b", "\u00ad", "\u200e", "\ufeff"]))
+def test_every_writing_of_a_rate_reads_back(whole, tenth, mark, space, invisible):
+    text = f"{whole}{mark}{tenth}"
+    text = text[:1] + invisible + text[1:]
+    assert _values(f"Tỷ lệ đạt {text}{space}%.") == [(whole + tenth / 10, "percent", None)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.integers(min_value=1, max_value=28), month=st.integers(min_value=1, max_value=12),
+       year=st.integers(min_value=2000, max_value=2030), lead=st.sampled_from(["ngày ", "Sáng ", "Chiều ", "hôm "]))
+def test_no_date_is_ever_a_value(day, month, year, lead):
+    assert _values(f"{lead}{day}/{month}/{year} UBND xã họp.") == []
+    assert _values(f"{lead}{day}/{month}, UBND xã họp.") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=300))
+def test_any_text_reads_without_error(text):
+    folded = masked(fold_aligned(strip_invisible(text)))
+    for q in read_quantities(folded):
+        assert 0 <= q.start < q.end <= len(folded)

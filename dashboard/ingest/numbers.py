@@ -52,7 +52,7 @@ _MASKS = [re.compile(p) for p in (
     r"muc\s+do\s+\d(?:\s*(?:,|va|-)\s*\d)*", r"\d+\s*(?:gbps|mbps|kbps|ghz|mhz)(?:/s)?",
     r"\d+\s+cap\b", r"\b(?:top|nhom|loai|hang)\s+\d+\b(?!\s*%)", r"\b24\s*/\s*7\b",
     r"\b(?:xep hang|xep|dung|vi tri|hang|giai)\s+(?:thu\s+)?\d+\b(?![.,]\d|\s*(?:%|/))",  # đứng thứ 1
-    r"\b0\d{2,4}(?:[.\s-]?[\dx]){5,}", r"\b\d{2,4}(?:\.\d{3}){2}\.\d{3,4}\b",  # phone numbers
+    r"(?<![\d.,])0\d{2,4}(?:[.\s-]?[\dx]){5,}", r"\+84[\d.\s-]{8,}",  # phone numbers
     r"\d{4}-\d{2}-\d{2}(?:t[\d:]+(?:[+-]\d{2}:?\d{2})?)?",   # 2025-12-21T18:35:55+07:00
     r"\b\d{1,2}(?::|h)\d{2}(?::\d{2})?\b",                  # 18:31, 8h30
     r"\[\d+\]", r"\d+[a-z]?\s*,\s+(?:duong|pho|ngo|hem|kiet|quoc lo|tinh lo)\s",  # footnotes, addresses

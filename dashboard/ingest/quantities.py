@@ -48,6 +48,7 @@ _NOUN = re.compile(r"\s*(?P<noun>[a-z&-]+(?: [a-z&-]+){0,2})")
 _NON_NOUNS = {"va", "hoac", "den", "tu", "trong", "cua", "voi", "tai", "la", "nam", "thang", "ngay", "so",
               "dat", "con", "nhung", "da", "se", "duoc", "tren", "so voi", "cho", "o"}
 
+_DURATION_NOUNS = frozenset({"tuoi", "gio", "phut", "giay", "tuan", "ngay", "thang", "nam", "dem"})
 _TWO_WORD_NOUNS = frozenset({
     "ho so", "tai khoan", "thanh vien", "can bo", "nguoi dan", "doi tuong", "cuoc hop", "hoi nghi", "van ban",
     "tin bai", "duong truyen", "doanh nghiep", "nha mang", "hoc vien", "dai bieu", "may tinh", "su co",
@@ -211,6 +212,8 @@ def read_quantities(folded: str) -> list[Quantity]:
         q = Quantity(m.start(), end, value, kind, qualifier_before(before), noun=noun, tail=tail)
         if kind == "number" and re.search(r"\d\s*[:h]\s*$", before[-4:]) or re.match(r"\s*(?:h|gio)\d", rest):
             q.not_value = "time"
+        elif kind == "count" and noun.split()[0] in _DURATION_NOUNS:
+            q.not_value = "duration"  # "từ 14 tuổi trở lên", "mất kết nối 6 giờ": an age or a duration
         if re.search(r"(?:tang|giam|chenh lech)\s*(?:them\s*)?$", before[-14:]):
             if kind == "percent":
                 q.kind = "points"  # "tăng 5%" is a change, not a level
