@@ -198,6 +198,23 @@ def _segment_before(folded: str, q, others) -> str:
     return folded[start:q.start]
 
 
+def _same_facts(quantities: list[Quantity]) -> list[Quantity]:
+    """A rate stated beside its own ratio ("420/435 đối tượng (96,6%)", "52,7%, tương ứng
+    603/1.144 hồ sơ") is one fact: kept once, as the rate with its numerator and denominator."""
+    out: list[Quantity] = []
+    for q in quantities:
+        prev = out[-1] if out else None
+        if prev is not None and not q.not_value and not prev.not_value and {prev.kind, q.kind} == {"ratio", "percent"}:
+            ratio, rate = (prev, q) if prev.kind == "ratio" else (q, prev)
+            if ratio.value is not None and rate.value is not None and abs(ratio.value - rate.value) <= 0.15:
+                out[-1] = Quantity(min(prev.start, q.start), max(prev.end, q.end), rate.value, "ratio",
+                                   rate.qualifier or ratio.qualifier, ratio.numerator, ratio.denominator,
+                                   ratio.noun, tail=max(prev.tail, q.tail))
+                continue
+        out.append(q)
+    return out
+
+
 def _part_of_total(folded: str, q) -> bool:
     """A count in brackets right after a total of the same thing is one of its parts."""
     opened = folded.rfind("(", 0, q.start)
@@ -255,7 +272,7 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
     """Every value-like quantity of a sentence no phrasing rule read: assigned to the indicator
     its clause is about, kept as a stated target, or left as a candidate with suggestions."""
     taken = [h.span for h in hits if h.span]
-    quantities = read_quantities(folded)
+    quantities = _same_facts(read_quantities(folded))
     out = []
     previous = next(((h.indicator_code, h.confidence or 1.0, None) for h in reversed(hits) if h.fields), None)
     for q in quantities:

@@ -32,6 +32,7 @@ from dashboard.text import canonical, fold
 DATA = Path(__file__).resolve().parents[2] / "data"
 ASSIGN_AT = 0.72   # below this a number stays a candidate
 MARGIN = 0.08      # the best must lead the runner-up by this much
+EXPLAIN_WEIGHT = 0.1  # a phrasing explaining more of the clause's own words gains up to ±0.05
 LEARNED_BONUS = 0.1  # a phrasing taught on the review page wins a tie
 HEAD_BONUS = 0.12  # a phrasing that starts with the subject's head word
 # Head nouns name *what is counted*; two different ones mean two different indicators.
@@ -201,7 +202,7 @@ class Matcher:
                     s -= HEAD_BONUS
                 elif head not in toks:
                     s -= HEAD_BONUS / 2  # the phrasing never names what the number counts
-            s = min(s, 1.0)
+            s = min(s, 1.0) + EXPLAIN_WEIGHT * (context.explained(toks) - 0.5)
             if p.source == "learned" and s >= 0.9:
                 s += LEARNED_BONUS  # staff said this phrasing means this indicator
             if s > best.get(p.code, (0.0, ""))[0]:
@@ -214,17 +215,15 @@ class Matcher:
         scored = self.score(context, head)
         ranked = sorted(((s, code, text) for code, (s, text) in scored.items()
                          if self.compatible(code, q) and (allowed is None or code in allowed)), reverse=True)
-        suggestions = [(code, round(s, 2)) for s, code, _ in ranked[:3] if s > 0.2]
+        suggestions = [(code, round(min(s, 1.0), 2)) for s, code, _ in ranked[:3] if s > 0.2]
         if not ranked:
             return Assignment(None, 0.0, suggestions)
         s1, code, text = ranked[0]
         s2 = ranked[1][0] if len(ranked) > 1 else 0.0
+        confidence = round(min(s1, 1.0), 2)  # scores rank above 1 by bonuses; a confidence does not
         if s1 >= ASSIGN_AT and s1 - s2 >= MARGIN:
-            return Assignment(code, round(s1, 2), suggestions, text)
-        return Assignment(None, round(s1, 2), suggestions)
-
-
-_LEAD_IN = re.compile(r"(?:ty le|so luong|tong so|so)\s+$")
+            return Assignment(code, confidence, suggestions, text)
+        return Assignment(None, confidence, suggestions)
 
 
 def _content_words(text: str) -> list[str]:
@@ -287,6 +286,14 @@ class Context:
         for k, seq in enumerate(sequences):
             for i, (word, w) in enumerate(seq):
                 self.positions.setdefault(word, []).append((k, i, w))
+        # The content words of the number's own clause: a phrasing that explains more of them
+        # is the more specific reading ("hồ sơ thanh toán phí trực tuyến" over "hồ sơ trực tuyến").
+        self.own = {w for w, weight in (sequences[0] if sequences else []) if weight >= 0.9
+                    and not _is_stop(w) and not w.isdigit()}
+
+    def explained(self, toks: tuple[str, ...]) -> float:
+        """The share of the clause's own content words a phrasing accounts for."""
+        return len(self.own & set(toks)) / len(self.own) if self.own else 1.0
 
     def best_alignment(self, toks: tuple[str, ...], weight: dict[str, float]) -> float:
         """The highest weighted sum of ``toks`` found standing together."""
