@@ -163,10 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable]:
     """Sub-commands that live beside their domain (ingest, geo, bench)."""
     from dashboard import bench
-    from dashboard import command_backup, command_geo
+    from dashboard import command_backup, command_geo, command_phrasings
     from dashboard.ingest import command as ingest_command
+    from dashboard.ingest import command_eval
 
-    return [ingest_command.add_command, command_geo.add_command, bench.add_command, command_backup.add_command]
+    return [ingest_command.add_command, command_eval.add_command, command_geo.add_command, bench.add_command,
+            command_phrasings.add_command, command_backup.add_command]
 
 
 def main(argv: list[str] | None = None) -> int:

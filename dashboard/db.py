@@ -50,7 +50,8 @@ def _observation_facets(conn) -> None:
         for index in list(Observation.__table__.indexes):
             conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
         Observation.__table__.create(conn)
-        cols = [c for c in Observation.__table__.columns.keys() if c != "facet"]
+        old = {c["name"] for c in inspect(conn).get_columns("observations_v2")}
+        cols = [c for c in Observation.__table__.columns.keys() if c != "facet" and c in old]
         conn.execute(text(f"INSERT INTO observations ({', '.join(cols)}, facet) "
                           f"SELECT {', '.join(cols)}, '' FROM observations_v2"))
         conn.execute(text("DROP TABLE observations_v2"))
@@ -60,6 +61,18 @@ def _observation_facets(conn) -> None:
         conn.execute(text("ALTER TABLE observations DROP CONSTRAINT IF EXISTS uq_observation"))
         conn.execute(text("ALTER TABLE observations ADD CONSTRAINT uq_observation UNIQUE "
                           "(commune_code, indicator_code, period_code, origin, report_id, facet)"))
+
+
+def _reader_confidence_and_phrasings(conn) -> None:
+    """Each extracted value keeps the reader's confidence, its suggestions and its clause; staff's
+    phrasings are kept so the next report phrased the same way is read right."""
+    from dashboard.models import Phrasing
+
+    columns = {c["name"] for c in inspect(conn).get_columns("observations")}
+    for name, kind in (("confidence", "FLOAT"), ("suggestions", "TEXT"), ("clause", "TEXT")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE observations ADD COLUMN {name} {kind}"))
+    Phrasing.__table__.create(conn, checkfirst=True)
 
 
 def _targets_unique(conn) -> None:
@@ -82,6 +95,7 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "initial schema", _create_all),
     (2, "index observations by period and indicator", _observation_lookup_index),
     (3, "observation details (facet) beside the headline value", _observation_facets),
+    (4, "reader confidence, suggestions and clause; phrasings taught on review", _reader_confidence_and_phrasings),
     (5, "one target per indicator, year, scope and commune", _targets_unique),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)

@@ -75,3 +75,8 @@ class BoundaryMismatch(BoundaryError):
     def __init__(self, message: str, report: object):
         super().__init__(message)
         self.report = report
+
+
+# --- issue 9: the accuracy report ---------------------------------------------------------------
+class CorpusError(DashboardError):
+    "A labelled report folder is missing or empty, or an expected file is malformed."

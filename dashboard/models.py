@@ -142,6 +142,26 @@ class Observation(Base):
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(80))
+    # How sure the reader was (1.0: a phrasing rule), its best suggestions for a candidate
+    # (JSON list of {"code", "score"}), and the clause the number stands in (taught on review).
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    suggestions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clause: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Phrasing(Base):
+    """A way a report phrases an indicator, taught by staff on the review page; the reader
+    assigns the next number said this way to the same indicator."""
+
+    __tablename__ = "phrasings"
+    __table_args__ = (UniqueConstraint("indicator_code", "folded", name="uq_phrasing"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicators.code"))
+    phrase: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    source_observation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Boundary(Base):

@@ -83,7 +83,8 @@ def report_values(engine: Engine, report_id: int) -> pd.DataFrame:
     sql = text(
         "SELECT o.id, o.indicator_code, i.name_vi AS indicator_name, i.name_en AS indicator_name_en,"
         " COALESCE(o.unit, i.unit) AS unit, o.value, o.qualifier, o.numerator, o.denominator,"
-        " o.section_number, o.evidence, o.label, o.reviewed, o.facet FROM observations o"
+        " o.section_number, o.evidence, o.label, o.reviewed, o.facet, o.confidence, o.suggestions, o.clause"
+        " FROM observations o"
         " LEFT JOIN indicators i ON i.code = o.indicator_code"
         " WHERE o.report_id = :r AND o.origin = 'report' ORDER BY o.id")
     with engine.connect() as conn:

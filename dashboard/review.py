@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import catalog, periods, queries, register
+from dashboard import catalog, periods, phrasings, queries, register
 from dashboard.db import audit, session_scope, write_lock
 from dashboard.errors import CatalogError, DashboardError
 from dashboard.models import Commune, Observation
@@ -138,9 +138,29 @@ def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: str, 
             obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
             session.flush()
             audit(session, actor, "map", "observation", obs.id, before, _snapshot(obs))
+            phrasings.learn(session, obs, spec.code, actor)
     except IntegrityError as exc:
         raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó, "
                           "hoặc gán số liệu này như một chi tiết (đặt tên chi tiết).") from exc
+
+
+def reassign(engine: Engine, obs_id: int, indicator_code: str, actor: str) -> None:
+    """Move an extracted value to the indicator a person says it is about; its clause is
+    learned as a phrasing of that indicator."""
+    spec = catalog.spec(indicator_code)
+    try:
+        with session_scope(engine) as session:
+            write_lock(session, Observation, int(obs_id))
+            obs = _get(session, obs_id)
+            before = _snapshot(obs)
+            obs.indicator_code = spec.code
+            obs.unit = spec.unit if spec.unit in ("%", "đ") or obs.unit in ("%", "đ") else (obs.unit or spec.unit)
+            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
+            session.flush()
+            audit(session, actor, "reassign", "observation", obs.id, before, _snapshot(obs))
+            phrasings.learn(session, obs, spec.code, actor)
+    except IntegrityError as exc:
+        raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó.") from exc
 
 
 def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor: str, value: float | None,
@@ -194,6 +214,9 @@ def apply_edits(engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor
     for old, new in zip(before.itertuples(index=False), after.itertuples(index=False)):
         if not old.indicator_code and new.indicator_code:
             map_candidate(engine, old.id, new.indicator_code, actor, facet=new.facet or "")
+            changes += 1
+        elif old.indicator_code and new.indicator_code and new.indicator_code != old.indicator_code:
+            reassign(engine, old.id, new.indicator_code, actor)
             changes += 1
         seen = {f: getattr(old, f) for f in ("value", "qualifier", "numerator", "denominator")}
         if any(not _same(getattr(old, f), getattr(new, f)) for f in ("value", "qualifier", "numerator", "denominator")):

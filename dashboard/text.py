@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Bidirectional overrides/isolates and marks, zero-width characters, word joiners, BOM, soft hyphen.
@@ -35,8 +36,17 @@ def fold(text: str) -> str:
     passed through here on both sides.
     """
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _marks().sub("", text)  # one C-speed pass (fold is on every line of every report)
+    if not text.isascii() and any(ord(ch) > 0xFFFF for ch in text):  # rare: marks outside the BMP
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", text).strip().lower()
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """A character class of every non-spacing mark (category Mn) of the Basic Multilingual Plane."""
+    marks = "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.category(chr(c)) == "Mn")
+    return re.compile(f"[{marks}]")
 
 
 def canonical(text: str) -> str:

@@ -40,7 +40,7 @@ def test_readme_commands_parse():
 def test_readme_command_runs(argv, tmp_path, monkeypatch, seeded_url):
     monkeypatch.chdir(tmp_path)
     project = README.parent
-    argv = [str(project / a) if a.startswith("data/") else a for a in argv]  # the project's sample files
+    argv = [str(project / a) if a.startswith(("data/", "tests/")) else a for a in argv]  # the project's sample files
     if argv[0] == "restore":  # restoring needs a backup to restore from
         assert main(["backup", "--out", argv[1], "--db", seeded_url]) == 0
     assert main(argv + ["--db", seeded_url]) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,23 @@ def test_seed_values_match_the_reference_table(seed_files, report, fmt):
     assert got == want
 
 
+@pytest.mark.parametrize("layout", ["pdf", "txt"])
+@pytest.mark.parametrize("report, running", [(DTB, "UBND XÃ ĐÔNG TRÀ BỒNG"), (SM, "UBND XÃ SƠN MAI")])
+def test_page_furniture_changes_no_value_and_joins_no_sentence(tmp_path, report, running, layout):
+    content = require(SEEDS / report).read_text(encoding="utf-8")
+    if layout == "pdf":
+        path = rf.pdf_with_page_furniture(content, tmp_path / "printed.pdf", running)
+    else:
+        path = rf.text_with_page_breaks(content, tmp_path / "printed.txt", running)
+    parsed = parse(read_path(path))
+    got = sorted(_key(f) for f in parsed.observations)
+    want = sorted((c, facet, None if v is None else float(v), q, None if n is None else float(n),
+                   None if d is None else float(d)) for r, c, facet, v, q, n, d in EXPECTED if r == report)
+    assert got == want
+    for f in parsed.found:
+        assert running not in f.evidence and not re.search(r"Trang \d+/\d+|- \d+ -", f.evidence)
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("report, commune, sections", [(DTB, "21127", 41), (SM, "21349", 80)])
 def test_seed_header_and_outline(seed_files, report, fmt, commune, sections):
@@ -177,7 +195,12 @@ def test_own_sample_reports(tmp_path, builder, commune, period, expected):
     parsed = parse(read_path(builder(tmp_path / f"{builder.__name__}.docx")))
     assert (parsed.commune.code, parsed.period) == (commune, period)
     got = {f.indicator_code: (f.value, f.qualifier) for f in parsed.observations if not f.facet}
-    assert got == {code: (float(v), q) for code, (v, q) in expected.items()}
+    assert got == {code: (None if v is None else float(v), q) for code, (v, q) in expected.items()}
+
+
+def test_a_plan_in_a_report_is_a_stated_target_never_a_result(tmp_path):
+    parsed = parse(read_path(rf.xa_with_word_numbering(tmp_path / "binh-son.docx")))
+    assert [(f.indicator_code, f.value) for f in parsed.targets] == [("SOC_APP_ADOPTION", 80.0)]
 
 
 def test_the_projects_sample_report_reads_as_the_readme_says():
@@ -211,6 +234,26 @@ def test_missing_commune_or_period_asks_instead_of_guessing(tmp_path):
         parse(doc, commune="21349")
     parsed = parse(doc, commune="Sơn Mai", period="9T/2025")
     assert parsed.commune.code == "21349" and parsed.observations[0].value == 100
+
+
+@pytest.mark.parametrize("text, says", [
+    ("UBND xã Hồ Tùng Mậu báo cáo kết quả chuyển đổi số 6 tháng đầu năm 2024 như sau:\nTỷ lệ hồ sơ trực tuyến đạt 60%.",
+     ["«UBND xã Hồ Tùng Mậu» — không thuộc 96 đơn vị", "Hãy chọn xã (--commune MÃ_XÃ) trên trang"]),
+    ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nKẾ HOẠCH\nChuyển đổi số của tỉnh\nTỷ lệ hồ sơ trực tuyến đạt 60%.",
+     ["văn bản của UBND tỉnh Quảng Ngãi, không phải báo cáo của một xã",
+      "Hãy chọn xã (--commune MÃ_XÃ) và kỳ (--period 9T/2025)"]),
+])
+def test_a_document_of_another_unit_is_named_and_both_questions_asked_at_once(text, says):
+    with pytest.raises(MissingMetadata) as caught:
+        parse(read_bytes(text.encode(), "khac.txt"))
+    for part in says:
+        assert part in str(caught.value)
+
+
+def test_a_provincial_document_read_for_a_commune_says_so():
+    text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nKẾ HOẠCH năm 2025\nTỷ lệ hồ sơ trực tuyến đạt 60%."
+    parsed = parse(read_bytes(text.encode(), "tinh.txt"), commune="21349", period="2025")
+    assert any("không phải báo cáo của một xã" in n for n in parsed.notes)
 
 
 # --- loading --------------------------------------------------------------------------------

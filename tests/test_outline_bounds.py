@@ -80,11 +80,12 @@ def _docx_with_paragraphs(n: int) -> bytes:
 
 @pytest.mark.parametrize("name, data, says", [
     ("dong.txt", ("UBND xã Sơn Mai\n" + "x\n" * (limits.MAX_BLOCKS + 5)).encode(), "quá giới hạn"),
-    ("mot-dong.txt", ("UBND xã Sơn Mai 9 tháng năm 2025\n" + "65,5% " * 10_000).encode(), "đoạn văn dài"),
+    ("mot-dong.txt", ("UBND xã Sơn Mai 9 tháng năm 2025\n" + "65,5% " * 10_000).encode(), "dòng dài"),
     ("de-muc.txt", ("UBND xã Sơn Mai\nBáo cáo 9 tháng năm 2025\n"
                     + "".join(f"- mục {i}\n" for i in range(limits.MAX_SECTIONS + 10))).encode(), "đề mục"),
     ("doan.txt", ("UBND xã Sơn Mai\nBáo cáo 9 tháng năm 2025\n"
-                  + "Câu văn.\n\n" * (limits.MAX_PARAGRAPHS + 10)).encode(), "đoạn văn"),
+                  + "".join(f"Câu văn thứ {i} của báo cáo kể lại một việc xã đã làm được trong kỳ.\n\n" for i in range(limits.MAX_PARAGRAPHS + 10))).encode(),
+     "đoạn văn"),
     ("rong.docx", _docx_with_paragraphs(300_000), "quá giới hạn"),
 ])
 def test_files_beyond_the_bounds_are_refused_with_a_reason(name, data, says):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
@@ -52,7 +54,7 @@ def test_map_candidate_gives_it_an_indicator_or_refuses_a_second_headline(import
     frame = review.report_values(engine, report_id)
     assert (frame["facet"] == "bổ sung").sum() == 1
     review.map_candidate(engine, int(_row(engine, report_id, None)["id"]), "INF_5G_COVERAGE", "anh Minh")
-    assert _audit(engine)[-1][0] == "map"
+    assert "map" in [row[0] for row in _audit(engine)[-2:]]  # then "learn", when the clause says enough
 
 
 def test_accept_survives_a_new_version_of_the_report(imported, tmp_path):
@@ -89,8 +91,9 @@ def test_an_edited_review_table_becomes_map_correct_and_accept_actions(imported)
     after.loc[dossier, "value"] = 65.6
     after.loc[teams, "reviewed"] = True
     after.loc[candidate, ["indicator_code", "facet"]] = ["INF_5G_COVERAGE", ""]
+    done = len(_audit(engine))
     assert review.apply_edits(engine, before, after, "chị Lan") == 3
-    assert sorted(a for a, _, _ in _audit(engine)[-3:]) == ["accept", "correct", "map"]
+    assert sorted(a for a, _, _ in _audit(engine)[done:] if a != "learn") == ["accept", "correct", "map"]
     assert review.apply_edits(engine, before, before, "chị Lan") == 0
 
 
@@ -126,3 +129,47 @@ def test_review_page_enters_a_value_through_the_form(seeded_url, monkeypatch):
     shown = queries.best_observations(engine, "9T/2025", "INF_4G_COVERAGE", "21349").iloc[0]
     assert (shown["origin"], shown["value"]) == ("manual", 99.0)
     engine.dispose()
+
+
+LEARNING_A = """UBND xã Sơn Mai
+BÁO CÁO kết quả chuyển đổi số 9 tháng đầu năm 2025
+1. Kinh tế số
+Tỷ lệ nộp tiền qua mã QR tại bộ phận tiếp dân đạt 43%.
+"""
+LEARNING_B = LEARNING_A.replace("Sơn Mai", "Đông Trà Bồng").replace("43%", "51,5%")
+
+
+def _candidate(frame, value):
+    rows = frame[frame["value"] == value]
+    assert len(rows) == 1, frame
+    return rows.iloc[0]
+
+
+def test_a_phrasing_taught_on_review_assigns_the_next_report(empty_engine, tmp_path):
+    from dashboard import phrasings
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(LEARNING_A, encoding="utf-8")
+    b.write_text(LEARNING_B, encoding="utf-8")
+    first = ingest(empty_engine, read_path(a))
+    row = _candidate(review.report_values(empty_engine, first.report_id), 43.0)
+    assert pd.isna(row["indicator_code"]) and json.loads(row["suggestions"])  # a candidate with suggestions
+    review.map_candidate(empty_engine, int(row["id"]), "ECO_CASHLESS_AT_PSC", "Nguyễn Văn A")
+    taught = phrasings.listing(empty_engine)
+    assert list(taught["indicator_code"]) == ["ECO_CASHLESS_AT_PSC"] and "mã QR" in taught["phrase"][0]
+    assert ("learn", "phrasing") in {(a_, e) for a_, e in _actions(empty_engine)}
+
+    second = ingest(empty_engine, read_path(b))
+    row = _candidate(review.report_values(empty_engine, second.report_id), 51.5)
+    assert row["indicator_code"] == "ECO_CASHLESS_AT_PSC" and not row["reviewed"]
+
+    phrasings.remove(empty_engine, int(taught["id"][0]), "Nguyễn Văn A")  # forgotten: back to a candidate
+    c = tmp_path / "c.txt"
+    c.write_text(LEARNING_A.replace("Sơn Mai", "Sơn Hà").replace("43%", "60%"), encoding="utf-8")
+    third = ingest(empty_engine, read_path(c))
+    assert pd.isna(_candidate(review.report_values(empty_engine, third.report_id), 60.0)["indicator_code"])
+
+
+def _actions(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT action, entity FROM audit_log ORDER BY id")).all()

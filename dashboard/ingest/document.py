@@ -39,6 +39,8 @@ class Block:
     cells: list[str] | None = None
     header: list[str] | None = None
     hard_wrapped: bool = False
+    page: int | None = None
+    table: int | None = None  # which table of the document a row belongs to (rows of one table share it)  # the printed page, where the format has pages (PDF, text with form feeds)
 
 
 @dataclass

@@ -96,3 +96,50 @@ def detect_period(paras: list[Paragraph]) -> str | None:
     if len(codes) != 1:
         return None  # nothing said, or two different periods: ask rather than guess
     return codes.pop()
+
+
+_ISSUER = re.compile(
+    r"(?:ubnd|uy ban nhan dan)\s*(?:\n|\s)\s*(tinh|thanh pho|huyen|thi xa|quan|xa|phuong|thi tran|dac khu)\s+"
+    r"([a-z][a-z ]{1,40})")
+_LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận",
+           "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+
+
+def issuer(paras: list[Paragraph]) -> tuple[str, str] | None:
+    """(level, name as written) of the People's Committee that issues the text ("UBND xã Hồ
+    Tùng Mậu … báo cáo", "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI"), or None. The one that reports
+    ("… báo cáo") wins over one cited in the legal bases; a name is its capitalised words."""
+    from dashboard.ingest.numbers import fold_aligned
+
+    head = "\n".join(p.text for p in paras[:20])
+    folded = fold_aligned(head)
+    found = []
+    for m in _ISSUER.finditer(folded):
+        words = []
+        for w in _capitalised(head[m.start(2):m.end(2) + 40].split("\n")[0].split())[:4]:
+            if fold(w).strip(":,.;") in _NOT_NAME or not w.strip(":,.;"):
+                break
+            words.append(w.strip(":,.;"))
+        if words and all(w.isupper() for w in words):
+            words = [w.capitalize() for w in words]
+        if words:
+            reports = bool(re.match(r"[^.;\n]{0,60}?\bbao cao\b", folded[m.start(2):]))
+            found.append((not reports, m.start(), _LEVELS[m.group(1)], " ".join(words)))
+    if not found:
+        for line in head.splitlines()[:25]:  # an all-caps title naming a unit ("PHƯỜNG X TỔNG KẾT …")
+            m = re.search(r"\b(TỈNH|HUYỆN|THÀNH PHỐ|XÃ|PHƯỜNG|ĐẶC KHU|THỊ TRẤN)\s+((?:[A-ZĐÀ-Ỹ]+\s?){1,4})", line)
+            if m and line.isupper():
+                words = []
+                for w in m.group(2).split():
+                    if fold(w) in _NOT_NAME:
+                        break
+                    words.append(w.capitalize())
+                if words:
+                    return _LEVELS[fold(m.group(1))], " ".join(words)
+        return None
+    _, _, level, name = min(found)
+    return level, name
+
+
+_NOT_NAME = {"lam", "bao", "so", "to", "ve", "thuc", "trien", "da", "tai", "nam", "ngay", "kinh", "phoi",
+             "doc", "viec", "chuyen", "ket", "ke", "tong", "nam", "hoi"}

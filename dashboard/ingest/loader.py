@@ -7,8 +7,9 @@ which stay and are reported; values entered by hand are never touched.
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from dashboard import periods, register
 from dashboard.db import audit, session_scope, write_lock
 from dashboard.errors import DashboardError, MissingMetadata, ReportError
-from dashboard.ingest import extract, header, outline
+from dashboard.ingest import extract, furniture, header, outline
 from dashboard.ingest.document import Document
 from dashboard.models import Commune, Observation, Report, Section
 
@@ -38,43 +39,70 @@ class ParsedReport:
 
     @property
     def observations(self) -> list[extract.Found]:
-        return [f for f in self.found if f.indicator_code]
+        """Values assigned to an indicator (results, not plans)."""
+        return [f for f in self.found if f.indicator_code and not f.is_target]
 
     @property
     def candidates(self) -> list[extract.Found]:
+        """Numbers no indicator could be given with confidence, with their best suggestions."""
         return [f for f in self.found if not f.indicator_code]
 
+    @property
+    def targets(self) -> list[extract.Found]:
+        """Targets the report itself states ("phấn đấu đạt 80%"), kept as cited targets."""
+        return [f for f in self.found if f.indicator_code and f.is_target]
 
-def parse(document: Document, commune: str | None = None, period: str | None = None) -> ParsedReport:
+
+def parse(document: Document, commune: str | None = None, period: str | None = None,
+          learned: list | tuple = ()) -> ParsedReport:
     """Outline, header and values of a read document.
 
     ``commune`` (code or name) and ``period`` override what the text says; when the text
     does not say and no override is given, :class:`MissingMetadata` asks for it.
+    ``learned`` are the phrasings staff taught on the review page (see :mod:`phrasings`).
     """
-    paras = outline.paragraphs(document)
     notes = []
+    blocks, removed = furniture.strip(document.blocks)
+    if removed:
+        notes.append(f"Đã bỏ {removed} dòng đầu trang, chân trang và số trang.")
+    paras = outline.paragraphs(replace(document, blocks=blocks))
     detected = header.detect_commune(paras)
+    found_period = header.detect_period(paras)
+    seen = header.issuer(paras)
+    missing = []
+    if not commune and not detected:
+        said = (f" (văn bản ghi «UBND {seen[0]} {seen[1]}» — không thuộc {len(register.communes())} đơn vị cấp xã của tỉnh)"
+                if seen and seen[0] in ("xã", "phường", "thị trấn", "đặc khu")
+                else f" (văn bản của UBND {seen[0]} {seen[1]}, không phải báo cáo của một xã)" if seen else "")
+        missing.append(f"không xác định được xã/phường/đặc khu gửi báo cáo{said}")
+    if not period and not found_period:
+        missing.append("không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»)")
+    if missing:
+        ask = " và ".join(a for a, m in (("xã (--commune MÃ_XÃ)", not commune and not detected),
+                                         ("kỳ (--period 9T/2025)", not period and not found_period)) if m)
+        raise MissingMetadata(document.file_name, "; ".join(missing) + f". Hãy chọn {ask} trên trang nhập "
+                                                                     "hoặc trên dòng lệnh.")
+    if seen and seen[0] not in ("xã", "phường", "thị trấn", "đặc khu"):
+        notes.append(f"Văn bản của UBND {seen[0]} {seen[1]}, không phải báo cáo của một xã; "
+                     "số liệu có thể là của cả tỉnh/huyện.")
     if commune:
         chosen = register.match(commune)
         if detected and detected.code != chosen.code:
             notes.append(f"Văn bản ghi {detected.name} ({detected.code}); dùng {chosen.name} ({chosen.code}) theo chỉ định.")
-    elif detected:
-        chosen = detected
+        elif not detected and seen and seen[0] in ("xã", "phường", "thị trấn", "đặc khu"):
+            notes.append(f"Văn bản ghi «UBND {seen[0]} {seen[1]}», không thuộc các đơn vị của tỉnh; "
+                         f"dùng {chosen.name} ({chosen.code}) theo chỉ định.")
     else:
-        raise MissingMetadata(document.file_name, "không xác định được xã/phường/đặc khu gửi báo cáo; "
-                                                  "hãy chọn xã (trên dòng lệnh: --commune MÃ_XÃ).")
-    found_period = header.detect_period(paras)
+        chosen = detected
     if period:
         code = periods.parse(period).code
         if found_period and found_period != code:
             notes.append(f"Văn bản ghi kỳ {found_period}; dùng kỳ {code} theo chỉ định.")
-    elif found_period:
-        code = found_period
     else:
-        raise MissingMetadata(document.file_name, "không xác định được kỳ báo cáo (ví dụ «9 tháng đầu năm 2025»); "
-                                                  "hãy chọn kỳ (trên dòng lệnh: --period 9T/2025).")
+        code = found_period
     sections = outline.outline(paras, document.file_name)
-    return ParsedReport(document, chosen, code, sections, extract.extract(sections), notes)
+    found = extract.extract(sections, learned, notes)
+    return ParsedReport(document, chosen, code, sections, found, notes)
 
 
 @dataclass
@@ -95,8 +123,12 @@ class ImportResult:
             "section_count": len(p.sections),
             "observations": [f.as_dict() for f in p.observations],
             "candidates": [f.as_dict() for f in p.candidates],
+            "targets": [f.as_dict() for f in p.targets],
             "messages": p.notes + self.messages,
         }
+
+
+STATED_TARGET = "mục tiêu xã nêu"  # a target the report states, kept beside the indicator, never scored
 
 
 def _row(found: extract.Found, report: Report, now: datetime, actor: str) -> Observation:
@@ -105,7 +137,19 @@ def _row(found: extract.Found, report: Report, now: datetime, actor: str) -> Obs
         value=found.value, qualifier=found.qualifier, numerator=found.numerator, denominator=found.denominator,
         unit=found.unit, origin="report", report_id=report.id, section_number=found.section_number,
         evidence=found.evidence, label=found.label, facet=found.facet, reviewed=False, updated_at=now,
-        updated_by=actor)
+        updated_by=actor, confidence=found.confidence, clause=found.clause or None,
+        suggestions=json.dumps([{"code": c, "score": sc} for c, sc in found.suggestions], ensure_ascii=False)
+        if found.suggestions else None)
+
+
+def _stated_targets(found: list[extract.Found]) -> list[extract.Found]:
+    """The report's stated targets as details of their indicator ("mục tiêu xã nêu", "… 2")."""
+    out, seen = [], {}
+    for f in found:
+        if f.is_target and f.indicator_code:
+            k = seen[f.indicator_code] = seen.get(f.indicator_code, 0) + 1
+            out.append(replace(f, facet=STATED_TARGET if k == 1 else f"{STATED_TARGET} {k}"))
+    return out
 
 
 def _store_sections(session: Session, report: Report, sections: list[outline.Section]) -> None:
@@ -160,7 +204,7 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
         messages.append(f"Thay thế báo cáo cũ «{old.file_name}» (nhập {old.imported_at:%d/%m/%Y %H:%M}).")
     session.flush()
     _store_sections(session, report, parsed.sections)
-    for found in parsed.found:
+    for found in [f for f in parsed.found if not f.is_target] + _stated_targets(parsed.found):
         key = (found.indicator_code, found.facet)
         if found.indicator_code and key in kept:
             old_value = kept[key].value
@@ -182,10 +226,13 @@ def ingest(engine: Engine, document: Document, commune: str | None = None, perio
            dry_run: bool = False, actor: str = IMPORTER) -> ImportResult:
     """Parse and load one document in its own transaction; with ``dry_run`` roll it back.
 
-    Any failure leaves the database exactly as it was and raises a
-    :class:`~dashboard.errors.DashboardError`.
+    The phrasings staff taught on the review page are read first, so a number phrased as
+    one they mapped before is assigned the same way. Any failure leaves the database
+    exactly as it was and raises a :class:`~dashboard.errors.DashboardError`.
     """
-    parsed = parse(document, commune, period)
+    from dashboard import phrasings
+
+    parsed = parse(document, commune, period, learned=phrasings.learned(engine))
     try:
         with session_scope(engine) as session:
             result = load(session, parsed, actor)

@@ -11,11 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?=\s*%)|\d+)"
-_EDGE_BEFORE = r"(?<![\w#/.,])"
-_EDGE_AFTER = r"(?![\w#]|[.,/]\d|\s*/\s*\d)"
-QUALIFIERS = {"tren": "trên", "gan": "gần", "hon": "hơn", "khoang": "khoảng", "du kien": "dự kiến",
-              "du kien dat": "dự kiến", "xap xi": "khoảng", "gan nhu": "gần", ">": "trên"}
+from dashboard.ingest.quantities import (  # noqa: F401  (re-exported: one number grammar)
+    NUMBER, QUALIFIER, QUALIFIERS, normalise_digits, parse_number, ratio_pattern, strip_invisible, value_pattern)
 
 
 def fold_aligned(text: str) -> str:
@@ -33,14 +30,6 @@ def fold_aligned(text: str) -> str:
         low = base.lower()
         out.append(low if len(low) == 1 else base)
     return "".join(out)
-
-
-def parse_number(token: str) -> float:
-    """``"11.695.000"`` → 11695000, ``"65,5"`` → 65.5, ``"07"`` → 7, ``"65.5"`` → 65.5."""
-    token = token.strip()
-    if re.fullmatch(r"\d+\.\d{1,2}", token):
-        return float(token)
-    return float(token.replace(".", "").replace(",", "."))
 
 
 _MASKS = [re.compile(p) for p in (
@@ -62,11 +51,21 @@ _MASKS = [re.compile(p) for p in (
     r"so\s+\d+(?=\s*/)", r"lan\s+thu\s+\d+", r"\bkhoa\s+[xvil]+\b",
     r"muc\s+do\s+\d(?:\s*(?:,|va|-)\s*\d)*", r"\d+\s*(?:gbps|mbps|kbps|ghz|mhz)(?:/s)?",
     r"\d+\s+cap\b", r"\b(?:top|nhom|loai|hang)\s+\d+\b(?!\s*%)", r"\b24\s*/\s*7\b",
+    r"\b(?:xep hang|xep|dung|vi tri|hang|giai)\s+(?:thu\s+)?\d+\b(?![.,]\d|\s*(?:%|/))",  # đứng thứ 1
+    r"(?<![\d.,])0\d{2,4}(?:[.\s-]?[\dx]){5,}", r"\+84[\d.\s-]{8,}",  # phone numbers
+    r"\d{4}-\d{2}-\d{2}(?:t[\d:]+(?:[+-]\d{2}:?\d{2})?)?",   # 2025-12-21T18:35:55+07:00
+    r"\b\d{1,2}(?::|h)\d{2}(?::\d{2})?\b",                  # 18:31, 8h30
+    r"\[\d+\]", r"\d+[a-z]?\s*,\s+(?:duong|pho|ngo|hem|kiet|quoc lo|tinh lo)\s",  # footnotes, addresses
+    r"\b(?:bo chi so|chi so|tieu chi|phien hop|ky hop|lan)\s+(?:thu\s+)?\d+(?:\.\d+)*(?!\s*%)",
+    r"\b(?:giai doan|nhiem ky)\s+\d{4}\s*[-–]\s*\d{4}",
+    r"\d+\s*/\s*\d+\s*\*|\d+\s*\*",                         # 1/2*Điểm (a formula)
 )]
 
 
 def masked(folded: str) -> str:
-    """Replace every non-value number span of a folded sentence with ``#`` (same length)."""
+    """Replace every non-value number span of a folded sentence with ``#`` (same length),
+    after rewriting digit groupings into one form (:func:`quantities.normalise_digits`)."""
+    folded = normalise_digits(folded)
     chars = list(folded)
     for pattern in _MASKS:
         for m in pattern.finditer(folded):
@@ -74,16 +73,3 @@ def masked(folded: str) -> str:
                 if chars[i].isdigit():
                     chars[i] = "#"
     return "".join(chars)
-
-
-def value_pattern(name: str) -> str:
-    """A named group matching one value number with clean edges."""
-    return rf"{_EDGE_BEFORE}(?P<{name}>{NUMBER}){_EDGE_AFTER}"
-
-
-def ratio_pattern() -> str:
-    """``496/757`` or ``07/15`` as groups ``n`` and ``d``."""
-    return rf"{_EDGE_BEFORE}(?P<n>{NUMBER})\s*/\s*(?P<d>{NUMBER})(?![\w#]|[.,/]\d)"
-
-
-QUALIFIER = r"(?:(?P<q>tren|gan nhu|gan|hon|khoang|xap xi|du kien dat|du kien|>)\s*)?"

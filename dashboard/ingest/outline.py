@@ -111,6 +111,7 @@ class Paragraph:
     heading_level: int | None = None
     cells: list[str] | None = None
     header: list[str] | None = None
+    table: int | None = None
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
@@ -157,7 +158,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             flush()
             if block.text.strip() or block.label:
                 add(Paragraph(_SPACES.sub(" ", block.text).strip(), block.label, block.heading_level,
-                              block.cells, block.header))
+                              block.cells, block.header, block.table))
             continue
         line = _SPACES.sub(" ", block.text).strip()
         if not line:

@@ -18,21 +18,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.errors import ReportError
-from dashboard.ingest.document import MAX_BLOCKS, Block, Document, count
+from dashboard.ingest.document import MAX_BLOCKS, MAX_PARAGRAPH_CHARS, Block, Document, count
 from dashboard.ingest.numbering import WordNumbering
-from dashboard.text import nfc, visible
+from dashboard.ingest.quantities import strip_invisible
+from dashboard.text import nfc
 
 log = logging.getLogger(__name__)
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024  # a commune report is a few hundred KB; 20 MB leaves room for images
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, or an Office file saved with a password
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
 
 
 def _clean(text: str) -> str:
-    """NFC, non-breaking and odd spaces made plain, control and invisible characters dropped."""
-    text = visible(nfc(text).replace("\u00a0", " ").replace("\t", " "))
+    """NFC; invisible format characters (zero-width, bidi marks, soft hyphen) removed, odd
+    spaces made plain, control characters dropped."""
+    text = strip_invisible(nfc(text)).replace("\t", " ")
     return _CONTROL.sub("", text)
 
 
@@ -82,10 +83,43 @@ def read_text(data: bytes, file_name: str) -> Document:
     doc = _new(data, file_name, "txt")
     doc.encoding = encoding
     _check_count(text.count("\n") + 1, file_name, "dòng")
-    for line in _clean(text).splitlines():
-        line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
-        doc.blocks.append(Block(line.strip(), hard_wrapped=True))
+    pages = text.split("\f")  # a form feed is a page break (text saved from a PDF)
+    tables, in_table = 0, False
+    for number, page in enumerate(pages, start=1):
+        for raw in page.splitlines():
+            cells = _text_row(raw)
+            page_no = number if len(pages) > 1 else None
+            if cells == []:
+                continue  # a Markdown table's |---|---| rule
+            if cells is not None:
+                if not in_table:
+                    tables, in_table, first = tables + 1, True, cells
+                doc.blocks.append(Block(_row_text(cells), cells=cells, header=first, table=tables, page=page_no))
+                continue
+            in_table = False
+            line = _clean(raw)
+            line = re.sub(r"^#{1,6}\s+", "", line)  # Markdown headings: the words matter, not the #
+            line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)  # Markdown bold
+            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=page_no))
     return doc
+
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _text_row(line: str) -> list[str] | None:
+    """The cells of a table row written in text: Markdown pipes ("| a | b |") or tabs
+    ("Tên chỉ tiêu<TAB>78,4%"); [] for a Markdown rule line; None for prose."""
+    if _MD_RULE.match(line) and "-" in line:
+        return []
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 3:
+        cells = [_clean(c).strip() for c in stripped.strip("|").split("|")]
+    elif "\t" in stripped:
+        cells = [_clean(c).strip() for c in re.split(r"\t+", stripped)]
+    else:
+        return None
+    return cells if sum(1 for c in cells if c) >= 2 else None
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -118,11 +152,9 @@ def read_pdf(data: bytes, file_name: str) -> Document:
         raise ReportError(file_name, "PDF chỉ có hình ảnh (bản scan), không có lớp chữ để đọc; "
                                      "hãy gửi bản Word hoặc PDF xuất từ Word.")
     doc = _new(data, file_name, "pdf")
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         for line in _clean(page).splitlines():
-            if _PAGE_NUMBER.match(line):
-                continue
-            doc.blocks.append(Block(line.strip(), hard_wrapped=True))
+            doc.blocks.append(Block(line.strip(), hard_wrapped=True, page=number))
     return doc
 
 
@@ -153,6 +185,7 @@ def read_docx(data: bytes, file_name: str) -> Document:
         _check_count(len(document.element.body), file_name, "đoạn và bảng")  # before any per-paragraph work
         numbering = WordNumbering.of(document)
         doc = _new(data, file_name, "docx")
+        tables = 0
         for child in document.element.body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
@@ -163,13 +196,13 @@ def read_docx(data: bytes, file_name: str) -> Document:
                 if text or label:
                     doc.blocks.append(Block(text, label=label, heading_level=_heading_level(style)))
             elif tag == "tbl":
-                rows = [[_clean(c.text).strip() for c in _unique_cells(r)] for r in Table(child, document).rows]
-                rows = [r for r in rows if any(r)]
-                header = rows[0] if rows else None
-                for row in rows[1:]:
-                    doc.blocks.append(Block(" | ".join(c for c in row if c), cells=row, header=header))
-                if len(rows) == 1:
-                    doc.blocks.append(Block(" | ".join(c for c in rows[0] if c)))
+                # Every row, the first too (a table may have no header row; the reader of
+                # tables decides); merged cells repeated so columns stay aligned.
+                grid = [(r.cells, [_clean(c.text).strip() for c in r.cells]) for r in Table(child, document).rows]
+                grid = [(cells, texts) for cells, texts in grid if any(texts)]
+                tables += 1
+                for cells, texts in grid:
+                    doc.blocks.append(Block(_row_text(cells, texts), cells=texts, header=grid[0][1], table=tables))
         _mark_wrapped(doc.blocks)
     except ReportError:
         raise
@@ -217,14 +250,17 @@ def _check_count(n: int, file_name: str, what: str) -> None:
                                      "tệp có thể bị lỗi hoặc không phải báo cáo.")
 
 
-def _unique_cells(row) -> list:
-    """A row's cells with merged cells counted once (python-docx repeats them)."""
-    seen, out = set(), []
-    for cell in row.cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            out.append(cell)
-    return out
+def _row_text(row: list[str], texts: list[str] | None = None) -> str:
+    """A row as one line, cells joined; a merged Word cell (python-docx repeats it in every
+    grid column it spans) is shown once, equal values in separate cells are all kept."""
+    if texts is None:
+        return " | ".join(c for c in row if c)
+    seen, shown = set(), []
+    for cell, text in zip(row, texts):
+        if id(cell._tc) not in seen and text:
+            shown.append(text)
+        seen.add(id(cell._tc))
+    return " | ".join(shown)
 
 
 # --- registry --------------------------------------------------------------------------------
@@ -258,6 +294,10 @@ def read_bytes(data: bytes, file_name: str, max_bytes: int = MAX_REPORT_BYTES) -
         raise ReportError(file_name, _too_large(len(data), max_bytes))
     doc = reader(data, file_name)
     _check_count(len(doc.blocks), file_name, "dòng")
+    longest = max((len(b.text) for b in doc.blocks), default=0)
+    if longest > MAX_PARAGRAPH_CHARS:  # refused here, before any per-line work on it
+        raise ReportError(file_name, f"có một dòng dài {count(longest)} ký tự (giới hạn {count(MAX_PARAGRAPH_CHARS)}); "
+                                     "tệp có thể không phải báo cáo hoặc bị lỗi định dạng.")
     if not any(b.text.strip() for b in doc.blocks):
         raise ReportError(file_name, "tệp không có nội dung chữ.")
     return doc

@@ -129,6 +129,8 @@ RULES: list[Rule] = [
          context="thanh toan truc tuyen|phi, le phi|le phi"),
     # --- SEC an toàn thông tin
     Rule("SEC_SERIOUS_INCIDENTS", r"khong (?:de )?xay ra (?:bat ky )?su co", constant=0.0),
+    Rule("SEC_SERIOUS_INCIDENTS", r"khong (?:co|phat sinh|ghi nhan) (?:bat ky )?su co[^.;,]{0,40}nghiem trong",
+         constant=0.0),
     Rule("SEC_SERIOUS_INCIDENTS", r"{V} su co (?:an toan thong tin )?nghiem trong"),
     # --- ECO kinh tế số
     Rule("ECO_SOCIAL_PAY_CASHLESS", r"chi tra{_}khong dung tien mat{_}dat {Q}{V}{%}"),
@@ -164,7 +166,7 @@ def _teams(folded: str) -> list[dict]:
     total = counts[0] if len(counts) > 1 and counts[0] == sum(counts[1:]) else sum(counts)
     if len(counts) == 1:
         total = counts[0]
-    return [{"value": float(total), "start": hits[0].start()}]
+    return [{"value": float(total), "start": hits[0].start(), "end": hits[-1].end()}]
 
 
 def _members(folded: str) -> list[dict]:
@@ -174,7 +176,7 @@ def _members(folded: str) -> list[dict]:
     hits = list(_MEMBERS.finditer(folded))
     if not hits:
         return []
-    return [{"value": float(sum(int(m.group("n")) for m in hits)), "start": hits[0].start()}]
+    return [{"value": float(sum(int(m.group("n")) for m in hits)), "start": hits[0].start(), "end": hits[-1].end()}]
 
 
 COUNT_NOUNS = (
