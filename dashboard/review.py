@@ -5,6 +5,7 @@ row before and after, in the same transaction as the change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -234,3 +235,38 @@ def audit_trail(engine: Engine, limit: int = 200) -> pd.DataFrame:
     with engine.connect() as conn:
         return pd.read_sql(text("SELECT at, actor, action, entity, entity_id, before, after FROM audit_log "
                                 "ORDER BY id DESC LIMIT :n"), conn, params={"n": limit})
+
+
+def suggestion_list(raw: str | None) -> list[tuple[str, float]]:
+    """A candidate's stored suggestions (JSON) as (code, score), best first."""
+    import json
+
+    if not raw or (isinstance(raw, float)):
+        return []
+    try:
+        return [(s["code"], float(s["score"])) for s in json.loads(raw) if s.get("code")]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
+def suggestion_text(raw: str | None, name: Callable[[str], str]) -> str:
+    """The suggestions as a person reads them: "Hồ sơ TTHC nộp trực tuyến (91%) · …"."""
+    return " · ".join(f"{name(code)} ({round(100 * score)}%)" for code, score in suggestion_list(raw))
+
+
+def map_to_suggestions(engine: Engine, obs_ids: list[int], actor: str) -> int:
+    """Give each chosen candidate its best suggestion (one click for a clerk who agrees);
+    candidates without a suggestion are left; returns how many were mapped."""
+    done = 0
+    for obs_id in obs_ids:
+        with session_scope(engine) as session:
+            obs = _get(session, obs_id)
+            best = suggestion_list(obs.suggestions)
+            if obs.indicator_code or not best:
+                continue
+        try:
+            map_candidate(engine, obs_id, best[0][0], actor)
+        except ReviewError:
+            map_candidate(engine, obs_id, best[0][0], actor, facet="số liệu bổ sung")
+        done += 1
+    return done

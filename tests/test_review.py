@@ -173,3 +173,23 @@ def test_a_phrasing_taught_on_review_assigns_the_next_report(empty_engine, tmp_p
 def _actions(engine) -> list[tuple]:
     with engine.connect() as conn:
         return conn.execute(text("SELECT action, entity FROM audit_log ORDER BY id")).all()
+
+
+def test_a_clerk_maps_candidates_to_their_best_suggestion_in_one_click(empty_engine, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text(LEARNING_A, encoding="utf-8")
+    report = ingest(empty_engine, read_path(a)).report_id
+    row = _candidate(review.report_values(empty_engine, report), 43.0)
+    best = review.suggestion_list(row["suggestions"])[0][0]
+    assert review.suggestion_text(row["suggestions"], str).startswith(f"{best} (")
+    assert review.map_to_suggestions(empty_engine, [int(row["id"])], "chị Lan") == 1
+    assert _candidate(review.report_values(empty_engine, report), 43.0)["indicator_code"] == best
+    assert review.map_to_suggestions(empty_engine, [int(row["id"])], "chị Lan") == 0  # already mapped
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (None, []), ("", []), ("không phải JSON", []), ('[{"code": "INF_4G_COVERAGE", "score": 0.61}]',
+                                                    [("INF_4G_COVERAGE", 0.61)]),
+])
+def test_stored_suggestions_are_read_safely(raw, expected):
+    assert review.suggestion_list(raw) == expected

@@ -215,6 +215,13 @@ def _same_facts(quantities: list[Quantity]) -> list[Quantity]:
     return out
 
 
+def _per_unit(text: str, folded: str, q) -> bool:
+    """"mỗi tổ dân phố 01 tổ": a figure per unit, not a total ("môi trường" is not "mỗi")."""
+    if meaning.accented(text):
+        return bool(re.search(r"\bmỗi\b", text[max(0, q.start - 25):q.start].lower()))
+    return bool(re.search(r"\bmoi\b(?! truong)", folded[max(0, q.start - 25):q.start]))
+
+
 def _part_of_total(folded: str, q) -> bool:
     """A count in brackets right after a total of the same thing is one of its parts."""
     opened = folded.rfind("(", 0, q.start)
@@ -283,7 +290,7 @@ def _general(folded: str, text: str, order: int, path: str, heading: str, hits: 
             continue  # a bare number without a label is no value a person would read
         if _part_of_total(folded, q):
             continue  # "4 Tổ … (01 tổ cấp xã và 03 tổ ở các thôn)": parts of the total before them
-        if _COMPARED.search(before) or re.search(r"\bmoi\b", before[-25:]):
+        if _COMPARED.search(before) or _per_unit(text, folded, q):
             continue  # "(trước sắp xếp chỉ đạt 71%)", "mỗi tổ dân phố 01 tổ": a comparison or a per-unit figure
         if _VS_PLAN_AFTER.search(folded[q.end:q.end + 30]):
             continue  # "đạt 120% kế hoạch": completion of a plan, not the indicator's level

@@ -58,7 +58,8 @@ _SLASH = re.compile(rf"{_EDGE_BEFORE}(?P<n>{NUMBER})\s*/\s*(?P<d>{NUMBER})(?![\w
 _RATIO_CUE_BEFORE = re.compile(r"(?:dat|co|hoan thanh|duoc|la|gom|chiem|tong so|tong cong|\(|:)\s*$")
 _RANK_BEFORE = re.compile(r"(?:thu|hang|xep hang|vi tri|dung thu|xep thu|top)\s*$")
 _PAGE_BEFORE = re.compile(r"(?:trang|tr\.|page|to)\s*$")
-_DATE_BEFORE = re.compile(r"(?:ngay|sang|chieu|toi|trua|dem|hom|den|tu|luc|thu [2-7]|chu nhat|cn|,)\s*$")
+_DATE_BEFORE = re.compile(r"(?:ngay|sang|chieu|toi|trua|dem|hom|luc|thu [2-7]|chu nhat|cn)\s*$")
+_MAYBE_DATE_BEFORE = re.compile(r"(?:den|tu|,)\s*$")  # "từ 1/7", "đến 12/9" — unless a count follows
 
 
 def strip_invisible(text: str) -> str:
@@ -157,10 +158,10 @@ def _slash(folded: str, m: re.Match) -> Quantity:
         q.not_value = "score_max"
     elif d == 0 or n > d * 1.0001:
         q.not_value = "date" if d <= 12 and n <= 31 else "not_ratio"
-    elif (d <= 12 and n <= 31 and "." not in m.group(0) and "," not in m.group(0)
-          and not _RATIO_CUE_BEFORE.search(before[-14:])
-          and not (noun_text and noun_text.split()[0] not in _NON_NOUNS)) or _DATE_BEFORE.search(before[-10:]) \
-            and d <= 12 and n <= 31:
+    elif d <= 12 and n <= 31 and "." not in m.group(0) and "," not in m.group(0) and (
+            _DATE_BEFORE.search(before[-10:])
+            or not (noun_text and noun_text.split()[0] not in _NON_NOUNS)
+            and (_MAYBE_DATE_BEFORE.search(before[-6:]) or not _RATIO_CUE_BEFORE.search(before[-14:]))):
         q.not_value = "date"
     if q.not_value is None:
         q.value = round(100 * n / d, 1) if d else None
