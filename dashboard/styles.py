@@ -10,6 +10,15 @@ REPORT_CSS = """<style>
 .report-body mark.evidence.focus{background:#F0B400;outline:3px solid #0072B2;font-weight:600}
 .report-body mark.hit,.report-heading mark.hit{background:#BFE3FF}
 .report-heading{margin:.8rem 0 .2rem 0;font-weight:700;font-size:1.15rem}
+.report-body{margin:0 0 .4rem 0}
+.report-item{display:flex;gap:.5rem;font-size:1.02rem;line-height:1.6;margin:0 0 .15rem 0}
+.report-item.d1{padding-left:.4rem}
+.report-item.d2{padding-left:2rem}
+.report-item .bullet{flex:0 0 .8rem;font-weight:700}
+.report-item .item-text{flex:1 1 auto}
+.report-item mark.evidence{background:#FFE08A;padding:0 2px}
+.report-item mark.evidence.focus{background:#F0B400;outline:3px solid #0072B2;font-weight:600}
+.report-item mark.hit{background:#BFE3FF}
 </style>"""
 
 

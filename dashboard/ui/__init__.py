@@ -416,11 +416,7 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
         inside = [n.id for n in root.walk()]
         hits = sum(len(search.find(n.body, query)) for n in root.walk()) if query else 0
         with st.expander(root.title + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
-            for node in root.walk():
-                if node is not root:
-                    st.html(reports.heading_html(node.title, node.level, query))
-                if node.body:
-                    st.html('<div class="report-body">' + reports.body_html(node.body, marks, focus, query) + "</div>")
+            st.html(reports.section_html(root, marks, focus, query))  # one block: no gap between items
     if focus and home:
         script = ("<script>setTimeout(() => { const e = document.getElementById('%s');"
                   " if (e) e.scrollIntoView({block: 'center'}); }, 400)</script>") % reports.anchor(focus)
