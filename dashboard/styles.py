@@ -107,7 +107,6 @@ def uploader_css(button_label: str) -> str:
     label = button_label.replace("\\", "").replace('"', "")
     return ("<style>"
             '[data-testid="stFileUploaderDropzoneInstructions"]{display:none!important}'
-            '[data-testid="stFileUploaderDropzone"] button{font-size:0!important}'
-            '[data-testid="stFileUploaderDropzone"] button *{font-size:0!important}'
-            f'[data-testid="stFileUploaderDropzone"] button::after{{content:"{label}";font-size:1rem}}'
+            '[data-testid="stFileUploaderDropzone"] button>div{display:none!important}'
+            f'[data-testid="stFileUploaderDropzone"] button::after{{content:"⬆ {label}";font-size:1rem}}'
             "</style>")

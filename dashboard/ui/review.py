@@ -81,8 +81,9 @@ def report_select() -> int | None:
     if frame.empty:
         st.info(t("no_reports"))
         return None
-    labels = {int(r.id): t("report_label", commune=r.commune_name, period=r.period_code, file=r.file_name,
-                           mapped=r.mapped, unmapped=r.unmapped, reviewed=r.reviewed)
+    # The counts are not in the label: Streamlit keeps a select's shown label after a rerun, so
+    # they would go stale; the review's progress line under the table says them.
+    labels = {int(r.id): t("report_label", commune=r.commune_name, period=r.period_code, file=r.file_name)
               for r in frame.itertuples()}
     return st.selectbox(t("choose_report"), list(labels), format_func=labels.get, key="review_report")
 
@@ -106,6 +107,11 @@ def review_table(report_id: int, actor: str) -> None:
         shown, key=key, hide_index=True, width="stretch", placeholder="—",
         disabled=["id", "unit", "section_number", "evidence", "label", "code"],
         column_order=[c for c in shown.columns if c != "id"], column_config=_review_config())
+    flash = st.session_state.pop("review_flash", None)
+    if flash:  # the result of the last click: right above the buttons, and as a toast wherever the page is scrolled
+        st.success(flash[1])
+        st.toast(flash[1], icon=":material/check_circle:")
+    st.caption(t("review_progress", **review.progress(engine(), report_id)))
     left, middle, right = st.columns([1, 1, 1])
     every = left.button(t("accept_all"), key="review_accept_all", type="primary", icon=":material/done_all:",
                         width="stretch")
@@ -125,14 +131,12 @@ def review_table(report_id: int, actor: str) -> None:
         elif save:
             message = ("success", t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
     if message and message[0] == "success":
-        # Show the result here, under the buttons, and redraw the table and the report's counts at once.
+        # Redraw at once: the table, the report's counts in its picker, and the message by the buttons.
         st.session_state["review_flash"] = message
         st.session_state.pop(key, None)
         st.rerun()
-    flash = message or st.session_state.pop("review_flash", None)
-    if flash:
-        (st.success if flash[0] == "success" else st.warning)(flash[1])
-    st.caption(t("review_progress", **review.progress(engine(), report_id)))
+    if message:
+        st.warning(message[1])
 
 
 # The review table's columns, in order (``id`` is hidden; ``selected`` is added in front).
