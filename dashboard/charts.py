@@ -16,7 +16,7 @@ STATUS_COLOURS = {
 # Streamlit's own (bundled, offline) typeface first, so charts read like the text around them.
 FONT = "Source Sans, Source Sans Pro, Source Sans 3, sans-serif"
 # Demo values are drawn hatched (and marked «mẫu» in their text), so no one mistakes them for reports.
-DEMO_PATTERN = {"shape": "/", "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)", "size": 12, "solidity": 0.3}
+DEMO_PATTERN = {"shape": "/", "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.45)", "size": 14, "solidity": 0.22}
 NO_PATTERN = {"shape": ""}
 
 
@@ -49,7 +49,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
                 "pattern": {**DEMO_PATTERN, "shape": ["/" if d else "" for d in demo]}},
         text=[_demo_text(i18n.value(v, "%", lang), d, lang) for v, d in zip(pct["value"], demo)],
         textposition="inside",
-        insidetextanchor="end", textfont={"color": "white", "size": font_size},
+        insidetextanchor="end", textfont={"color": "white", "size": font_size}, constraintext="none",
         hovertext=[f"{n}<br>{i18n.t('value', lang)}: {i18n.value(v, '%', lang)}<br>"
                    f"{i18n.t('target', lang)}: {i18n.value(t, '%', lang) if pd.notna(t) else '—'}<br>"
                    f"{i18n.t('status', lang)}: {views.status_name(s, lang)}<br>"

@@ -93,6 +93,10 @@ def period_select(key: str = "period") -> str | None:
         return None
     codes = list(frame["code"])
     labels = dict(zip(frame["code"], frame["label_vi"]))
+    if lang() == "en":
+        from dashboard.periods import parse
+
+        labels = {c: parse(c).label_en for c in codes}
     wanted = st.query_params.get("ky") or st.session_state.get("_period")  # the URL, else this session's
     index = codes.index(wanted) if wanted in codes else 0
     choice = st.sidebar.selectbox(t("period"), codes, index=index, key=key,
@@ -442,8 +446,9 @@ def search_results(hits: list, query: str) -> None:
         st.info(t("search_none", q=query))
         return
     st.caption(t("search_count", n=len(hits), q=query))
+    lang_link = "&amp;lang=en" if lang() == "en" else ""  # a link opens a new session: it carries the language
     st.html(REPORT_CSS + "".join(
-        f'<div class="report-body"><b><a href="xa?xa={h.commune_code}&amp;ky={h.period_code}" target="_self">'
+        f'<div class="report-body"><b><a href="xa?xa={h.commune_code}&amp;ky={h.period_code}{lang_link}" target="_self">'
         f"{h.commune_name}</a> · {h.period_code} · {h.section}</b><br>{h.snippet_html}</div><hr>"
         for h in hits))
 
