@@ -165,7 +165,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- issue 5: the map ---
     "legend": ("Chú giải", "Legend"),
     "map_no_data": ("Chưa có số liệu", "No data"),
-    "map_demo": ("chấm trắng: số liệu mẫu", "white dots: demo values"),
+    "map_demo": ("Chấm trắng: số liệu mẫu", "White dots: demo values"),
     "map_mode": ("Tô màu theo", "Colour by"),
     "map_mode_value": ("Giá trị", "Value"),
     "map_mode_status": ("Đạt / chưa đạt", "Met / not met"),

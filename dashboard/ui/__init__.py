@@ -282,18 +282,19 @@ def explorer_filters(indicators: pd.DataFrame) -> tuple[queries.Filters, str]:
     lang_ = lang()
     names = views.indicator_name_map(indicators, lang_)
     every = t("all")
-    cols = st.columns([3, 2, 2, 2, 2])
+    top = st.columns([2, 3])  # the indicator's full name needs the width
     _url_state("chi_tieu", lambda v: v in names)
-    codes = option_search(names, "chi_tieu", "indicator_search", cols[0])
+    codes = option_search(names, "chi_tieu", "indicator_search", top[0])
     indicator = bound_select(t("indicator"), ["", *codes], "chi_tieu",
-                             lambda c: names.get(c, every) if c else every, cols[0])
+                             lambda c: names.get(c, every) if c else every, top[1])
+    cols = st.columns(4)
     pillar = bound_select(t("pillar"), ["", *views.PILLARS], "tru_cot",
-                          lambda p: views.pillar_name(p, lang_) if p else every, cols[1])
+                          lambda p: views.pillar_name(p, lang_) if p else every, cols[0])
     unit_type = bound_select(t("unit_type"), ["", *views.UNIT_TYPES], "loai",
-                             lambda u: views.unit_type_name(u, lang_) if u else every, cols[2])
+                             lambda u: views.unit_type_name(u, lang_) if u else every, cols[1])
     status = bound_select(t("status"), ["", *rules.STATUSES], "trang_thai",
-                          lambda s: views.status_name(s, lang_) if s else every, cols[3])
-    sort = bound_select(t("sort"), list(views.SORTS), "sap_xep", lambda s: t(f"sort_{s}"), cols[4])
+                          lambda s: views.status_name(s, lang_) if s else every, cols[2])
+    sort = bound_select(t("sort"), list(views.SORTS), "sap_xep", lambda s: t(f"sort_{s}"), cols[3])
     return queries.Filters(indicator=indicator or None, pillar=pillar or None,
                            unit_type=unit_type or None, status=status or None), sort
 
