@@ -6,8 +6,10 @@ mark (``65,5%``, ``11.695.000 đ``); dates are dd/mm/yyyy.
 
 from __future__ import annotations
 
+import csv
 import math
 from datetime import date, datetime
+from functools import cache
 
 LANGS = ("vi", "en")
 
@@ -60,6 +62,26 @@ def qualifier_name(qualifier: str | None, lang: str = "vi") -> str:
     if not qualifier:
         return ""
     return QUALIFIERS_EN.get(qualifier, qualifier) if lang == "en" else qualifier
+
+
+def facet_name(facet: str | None, lang: str = "vi") -> str:
+    """A detail's name (``số tiền thu``) in the interface language, from ``data/facet_names.csv``.
+
+    Details are named in Vietnamese where they are read from reports; the English names are
+    data a domain person extends (a detail missing there keeps its Vietnamese name).
+    """
+    if not facet or lang != "en":
+        return facet or ""
+    return _facet_names().get(facet, facet)
+
+
+@cache
+def _facet_names() -> dict[str, str]:
+    """Read once, on first use (nothing is read at import time)."""
+    from dashboard.config import DATA_DIR
+
+    with open(DATA_DIR / "facet_names.csv", encoding="utf-8", newline="") as handle:
+        return {row["facet_vi"]: row["facet_en"] for row in csv.DictReader(handle)}
 
 
 def ratio(numerator: float | None, denominator: float | None, lang: str = "vi") -> str:

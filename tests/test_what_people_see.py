@@ -209,3 +209,21 @@ def test_dash_and_plus_items_are_list_items_on_their_bullets_line():
 ])
 def test_reflow_joins_broken_sentences_but_not_a_number_and_a_heading(body, expected):
     assert reports.reflow(body) == expected
+
+
+@pytest.mark.parametrize("facet, lang, expected", [
+    ("số tiền thu", "en", "amount collected"), ("tin, bài", "en", "news items, articles"),
+    ("số liệu khác trong báo cáo", "en", "another figure in the report"), ("VNPT", "en", "VNPT"),
+    ("số tiền thu", "vi", "số tiền thu"), ("", "en", ""), (None, "en", ""),
+])
+def test_detail_names_speak_english_from_the_data_file(facet, lang, expected):
+    assert i18n.facet_name(facet, lang) == expected
+
+
+def test_every_detail_the_reader_names_has_an_english_name():
+    from dashboard.ingest import extract, rules
+
+    named = {r.facet for r in rules.RULES if r.facet not in ("", "*")}
+    named |= {name for r in rules.RULES for _, name in r.facet_from} | {extract.OTHER_VALUE}
+    missing = sorted(f for f in named if i18n.facet_name(f, "en") == f and f not in ("VNPT", "Viettel", "Mobifone"))
+    assert not missing, f"add to data/facet_names.csv: {missing}"

@@ -400,7 +400,7 @@ def value_picker(values: pd.DataFrame) -> int | None:
         return None
     labels = {str(r.id): f"{format_value(r.value, r.unit, r.qualifier)} · "
               f"{next((x for x in (r.indicator_name_en if lang() == 'en' else r.indicator_name, r.label) if isinstance(x, str)), t('unmapped'))}"
-              + (f" ({r.facet})" if isinstance(getattr(r, "facet", None), str) and r.facet else "")
+              + (f" ({i18n.facet_name(r.facet, lang())})" if isinstance(getattr(r, "facet", None), str) and r.facet else "")
               for r in values.itertuples()}
     wanted = st.query_params.get("cau")
     choice = st.pills(t("report_values"), list(labels), key="cau_pick", format_func=labels.get,
