@@ -332,11 +332,11 @@ def pillar_panels(table: pd.DataFrame) -> None:
             for cell, r in zip(col.columns(max(1, min(3, len(others)))), others.itertuples()):
                 name = views.indicator_names(others.loc[[r.Index]], lang_).iloc[0]
                 unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
-                value = views.province_value(r.value, r.unit, r.rollup, lang_) if r.unit == "đ" or r.rollup == "mean" \
-                    else i18n.number(r.value, lang=lang_)
-                if r.rollup == "mean" and r.unit not in ("%", "đ"):
-                    unit = ""  # the value says its unit and that it is an average per commune
-                cell.metric(name + unit, views.demo_mark(value, "demo" if r.has_demo else None, lang_), help=f"{name}{unit}\n\n{t('target')}: "
+                value = format_value(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
+                mean = r.rollup == "mean" and r.unit not in ("%", "đ")  # an average per commune, not a total
+                cell.metric(name + unit, views.demo_mark(value, "demo" if r.has_demo else None, lang_),
+                            delta=views.province_value(r.value, r.unit, r.rollup, lang_) if mean else None,
+                            delta_color="off", delta_arrow="off", help=f"{name}{unit}\n\n{t('target')}: "
                             f"{format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}\n\n"
                             f"{t('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}")
 

@@ -129,6 +129,9 @@ def test_overview_marks_demo_figures_and_keeps_the_shell_command_out_of_the_bann
     assert bars and any(b.endswith("(mẫu)") for b in bars)
     patterns = page.evaluate("() => document.querySelectorAll('.js-plotly-plot pattern').length")
     assert patterns > 0  # demo bars are hatched
+    # 8. a count averaged over communes says so on its card
+    deltas = page.locator('[data-testid="stMetricDelta"]').all_inner_texts()
+    assert any(re.fullmatch(r"\d+(,\d)? doanh nghiệp/xã bình quân", d.strip()) for d in deltas), deltas
 
 
 # --- 2. the language sticks -----------------------------------------------------------------
