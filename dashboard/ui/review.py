@@ -106,7 +106,9 @@ def review_table(report_id: int, actor: str) -> None:
     edited = st.data_editor(
         shown, key=key, hide_index=True, width="stretch", placeholder="—",
         disabled=["id", "unit", "section_number", "evidence", "label", "code"],
-        column_order=[c for c in shown.columns if c != "id"], column_config=_review_config())
+        # what was decided (selected, reviewed) first: it stays in view however wide the sentences are
+        column_order=["selected", "reviewed", *(c for c in shown.columns if c not in ("id", "selected", "reviewed"))],
+        column_config=_review_config())
     flash = st.session_state.pop("review_flash", None)
     if flash:  # the result of the last click: right above the buttons, and as a toast wherever the page is scrolled
         st.success(flash[1])
