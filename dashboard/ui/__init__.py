@@ -119,8 +119,8 @@ def demo_switch(rows: pd.DataFrame, period: str) -> bool:
     if not real or not (rows["origin"] == "demo").any():
         return True
     _url_state("mau", lambda v: v in ("0", "1"))
-    st.session_state["mau_toggle"] = st.session_state.get("mau") == "1" if "mau_toggle" not in st.session_state \
-        else st.session_state["mau_toggle"]
+    if "mau_toggle" not in st.session_state:  # first drawn on this page: start from the URL (?mau=1)
+        st.session_state["mau_toggle"] = st.session_state.get("mau") == "1"
     on = st.toggle(t("show_demo"), key="mau_toggle")
     st.session_state["mau"] = "1" if on else "0"
     _keep_in_url("mau", "1" if on else "0", "0")
