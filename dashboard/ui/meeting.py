@@ -25,8 +25,7 @@ def meeting_setup(periods: pd.DataFrame, options: dict[str, str], default: list[
         codes = list(periods["code"])
         cols = st.columns([1, 3, 1, 1])
         period = cols[0].selectbox(t("period"), codes, key="meeting_period",
-                                   index=codes.index(st.session_state.get("_period", codes[0]))
-                                   if st.session_state.get("_period") in codes else 0)
+                                   index=codes.index(session_period(codes)))
         chosen = cols[1].multiselect(t("meeting_communes"), list(options), default=default,
                                      format_func=lambda c: options.get(c, c), key="meeting_communes")
         seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto",
@@ -104,6 +103,6 @@ def slide_deck(slides: list, stamp: str, seconds: int) -> None:
 
 
 def session_period(codes: list[str]) -> str:
-    """The period chosen earlier in this session (on any page), else the latest."""
-    chosen = st.session_state.get("_period")
+    """The period of the link (``?ky=9T/2025``), else the one chosen earlier in this session, else the latest."""
+    chosen = st.query_params.get("ky") or st.session_state.get("_period")
     return chosen if chosen in codes else codes[0]

@@ -10,6 +10,9 @@ from browser.conftest import SERVER_LOG
 pytestmark = pytest.mark.browser
 SIZES = ["projector", "office"]
 MAIN = '[data-testid="stMain"]'
+# Other browser tests import a Q3/2025 report into the shared server, which then becomes the latest
+# period; these tests look at 9T/2025, the period of the seeds and the demo data.
+KY = "ky=9T/2025"
 
 # Every category label of every chart, with its box and its chart's box; a label is clipped
 # when it starts left of (or ends right of) the chart's own SVG.
@@ -30,7 +33,7 @@ LABEL_COUNT = "(scope) => document.querySelectorAll(scope + ' .js-plotly-plot .y
 
 
 def _warm(view):
-    view.open("")  # a server that has never run app.py answers a deep link with «Page not found»
+    view.open(f"?{KY}")  # a server that has never run app.py answers a deep link with «Page not found»
 
 
 # --- 3. meeting slides fit the screen; 1. a big banner while demo values are on screen ----------
@@ -39,7 +42,7 @@ def _warm(view):
 def test_every_meeting_slide_fits_the_screen_with_its_way_out_and_demo_banner(offline_page, size):
     view = offline_page(size)
     _warm(view)
-    page = view.open("trinh-chieu", wait_for=".st-key-slide .js-plotly-plot .main-svg")
+    page = view.open(f"trinh-chieu?{KY}", wait_for=".st-key-slide .js-plotly-plot .main-svg")
     height = page.evaluate("() => window.innerHeight")
     count = int(page.inner_text(".slide-count").split("/")[1])
     assert count >= 4
@@ -84,8 +87,8 @@ def test_every_meeting_slide_fits_the_screen_with_its_way_out_and_demo_banner(of
 def test_no_axis_label_is_cut_on_the_overview_the_first_slide_and_the_ranking(offline_page, size):
     view = offline_page(size)
     _warm(view)
-    for path, scope, ready in (("", MAIN, 4), ("trinh-chieu", ".st-key-slide", 1),
-                               ("chi-tieu?chi_tieu=INF_SMART_LOUDSPEAKER&loai=phường", ".st-key-explorer_ranking", 1)):
+    for path, scope, ready in ((f"?{KY}", MAIN, 4), (f"trinh-chieu?{KY}", ".st-key-slide", 1),
+                               (f"chi-tieu?{KY}&chi_tieu=INF_SMART_LOUDSPEAKER&loai=phường", ".st-key-explorer_ranking", 1)):
         page = view.open(path, wait_for=f"{scope} .js-plotly-plot .ytick text")
         page.wait_for_function(f"() => document.querySelectorAll('{scope} .js-plotly-plot .main-svg').length >= {ready}",
                                timeout=30_000)
@@ -101,7 +104,7 @@ def test_no_axis_label_is_cut_on_the_overview_the_first_slide_and_the_ranking(of
 def test_son_mai_shows_its_real_values_only_until_demo_is_switched_on(offline_page):
     view = offline_page("office")
     _warm(view)
-    page = view.open("xa?xa=21349", wait_for='[data-testid="stMetricValue"]')
+    page = view.open(f"xa?xa=21349&{KY}", wait_for='[data-testid="stMetricValue"]')
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values and not any("mẫu" in v for v in values), values
     assert page.locator('[class*="st-key-demo_card_"]').count() == 0
@@ -121,7 +124,7 @@ def test_son_mai_shows_its_real_values_only_until_demo_is_switched_on(offline_pa
 
 def test_overview_marks_demo_figures_and_keeps_the_shell_command_out_of_the_banner(offline_page):
     view = offline_page("projector")
-    page = view.open("", wait_for='[data-testid="stDataFrame"]')
+    page = view.open(f"?{KY}", wait_for='[data-testid="stDataFrame"]')
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000)
     banner = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
     assert "DỮ LIỆU MẪU" in banner and "python" not in banner and "--remove" not in banner
@@ -139,7 +142,7 @@ def test_overview_marks_demo_figures_and_keeps_the_shell_command_out_of_the_bann
 def test_english_survives_page_changes_and_a_reload(offline_page):
     view = offline_page("office")
     _warm(view)
-    page = view.open("?lang=en", wait_for='[data-testid="stDataFrame"]')
+    page = view.open(f"?lang=en&{KY}", wait_for='[data-testid="stDataFrame"]')
     assert page.inner_text("h1") == "Overview"
     for link, title in (("Indicators", "Indicators"), ("Communes", "Communes"), ("Import and review reports", "Import and review reports"),
                         ("Overview", "Overview")):
@@ -158,7 +161,7 @@ def test_english_survives_page_changes_and_a_reload(offline_page):
 
 def test_choosing_english_in_the_sidebar_lasts_across_the_navigation(offline_page):
     view = offline_page("office")
-    page = view.open("", wait_for='[data-testid="stDataFrame"]')
+    page = view.open(f"?{KY}", wait_for='[data-testid="stDataFrame"]')
     page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
     view.wait_idle()
     assert page.inner_text("h1") == "Overview"
@@ -216,7 +219,7 @@ def test_review_page_has_no_english_or_raw_values_and_accepts_a_whole_report_at_
 def test_explorer_finds_an_indicator_without_diacritics_and_names_it_in_caption_and_file(offline_page):
     view = offline_page("projector")
     _warm(view)
-    page = view.open("chi-tieu", wait_for='[data-testid="stDataFrame"]')
+    page = view.open(f"chi-tieu?{KY}", wait_for='[data-testid="stDataFrame"]')
     field = page.locator(".st-key-chi_tieu_search input")
     field.fill("ho so tthc nop")
     field.press("Enter")
@@ -235,7 +238,7 @@ def test_explorer_finds_an_indicator_without_diacritics_and_names_it_in_caption_
 
 def test_the_server_log_has_no_deprecation_warnings(offline_page):
     view = offline_page("office")
-    for path in ("", "chi-tieu", "xa?xa=21349", "ban-do", "trinh-chieu", "duyet-bao-cao"):
+    for path in ("", "chi-tieu", "xa?xa=21349", "ban-do", "trinh-chieu", "duyet-bao-cao", f"trinh-chieu?{KY}"):
         view.open(path)
     assert SERVER_LOG, "the server fixture records its log"
     log = SERVER_LOG[-1].read_text(encoding="utf-8")
