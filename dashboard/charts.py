@@ -14,7 +14,25 @@ STATUS_COLOURS = {
 
 
 # Streamlit's own (bundled, offline) typeface first, so charts read like the text around them.
-FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+FONT = "Source Sans, Source Sans Pro, Source Sans 3, sans-serif"
+# Demo values are drawn hatched (and marked «mẫu» in their text), so no one mistakes them for reports.
+DEMO_PATTERN = {"shape": "/", "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.45)", "size": 14, "solidity": 0.22}
+NO_PATTERN = {"shape": ""}
+
+
+def label_margin(labels, font_size: int) -> int:
+    """Left margin (px) that holds the longest category label whole.
+
+    Plotly's ``automargin`` measures labels before the web font has loaded and then
+    cuts their first letters ("ụm loa…"); this is a deliberate over-estimate of the
+    widest glyphs (Vietnamese capitals with marks), so the label always fits.
+    """
+    longest = max((len(str(x)) for x in labels), default=0)
+    return int(longest * font_size * 0.55) + 16
+
+
+def _demo_text(text: str, demo: bool, lang: str) -> str:
+    return f"{text} ({i18n.t('origin_demo', lang)})" if demo else text
 
 
 def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14) -> go.Figure:
@@ -23,12 +41,15 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
     names = pct["indicator_name"] if lang == "vi" else pct["indicator_name_en"]
     room = 32 if font_size <= 14 else 28  # full name on hover; plotly under-measures longer labels
     short = names.map(lambda n: n if len(n) <= room else n[:room - 2].rstrip() + "…")
+    demo = [bool(d) for d in pct["has_demo"]] if "has_demo" in pct else [False] * len(pct)
     fig = go.Figure()
     fig.add_bar(
         y=short, x=pct["value"], orientation="h",
-        marker_color=[STATUS_COLOURS.get(s, "#999999") for s in pct["status"]],
-        text=[i18n.value(v, "%", lang) for v in pct["value"]], textposition="inside",
-        insidetextanchor="end", textfont={"color": "white", "size": font_size},
+        marker={"color": [STATUS_COLOURS.get(s, "#999999") for s in pct["status"]],
+                "pattern": {**DEMO_PATTERN, "shape": ["/" if d else "" for d in demo]}},
+        text=[_demo_text(i18n.value(v, "%", lang), d, lang) for v, d in zip(pct["value"], demo)],
+        textposition="inside",
+        insidetextanchor="end", textfont={"color": "white", "size": font_size}, constraintext="none",
         hovertext=[f"{n}<br>{i18n.t('value', lang)}: {i18n.value(v, '%', lang)}<br>"
                    f"{i18n.t('target', lang)}: {i18n.value(t, '%', lang) if pd.notna(t) else '—'}<br>"
                    f"{i18n.t('status', lang)}: {views.status_name(s, lang)}<br>"
@@ -43,9 +64,11 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
         name=i18n.t("target", lang), hoverinfo="skip")
     fig.update_layout(
         height=max(260, (34 if font_size <= 14 else 40) * len(pct) + 80),
-        margin={"l": 60, "r": 10, "t": 30, "b": 10},  # room for plotly under-measuring the names
+        margin={"l": label_margin(short, font_size), "r": 10, "t": 30, "b": 10},
         xaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#DDDDDD", "automargin": True},
-        yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
+        # every name shown, even when the bars are thin (plotly would otherwise skip every other one)
+        yaxis={"autorange": "reversed", "automargin": False, "tickmode": "array", "tickvals": list(short)},
+        plot_bgcolor="white", bargap=0.35 if font_size <= 14 else 0.2,
         legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,")
     return fig
@@ -59,13 +82,17 @@ def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.F
     A dashed line marks the target when the ranking is of one indicator with one target.
     """
     unit = frame["unit"].iloc[0] if not frame.empty else "%"
+    demo = [o == "demo" for o in frame["origin"]] if "origin" in frame else [False] * len(frame)
     fig = go.Figure()
     fig.add_bar(
         y=frame["commune_name"], x=frame["value"], orientation="h",
-        marker_color=[STATUS_COLOURS.get(s, "#0072B2") for s in frame["status"]],
-        text=[i18n.value(v, unit, lang) for v in frame["value"]], textposition="outside",
-        hovertext=[f"{n}: {i18n.value(v, unit, lang)}" + (f" · {views.status_name(s, lang)}" if s else "")
-                   for n, v, s in zip(frame["commune_name"], frame["value"], frame["status"])],
+        marker={"color": [STATUS_COLOURS.get(s, "#0072B2") for s in frame["status"]],
+                "pattern": {**DEMO_PATTERN, "shape": ["/" if d else "" for d in demo]}},
+        text=[_demo_text(i18n.value(v, unit, lang), d, lang) for v, d in zip(frame["value"], demo)],
+        textposition="outside",
+        hovertext=[_demo_text(f"{n}: {i18n.value(v, unit, lang)}" + (f" · {views.status_name(s, lang)}" if s else ""),
+                              d, lang)
+                   for n, v, s, d in zip(frame["commune_name"], frame["value"], frame["status"], demo)],
         hoverinfo="text", cliponaxis=False)
     targets = frame["target"].dropna().unique() if "target" in frame else []
     if len(targets) == 1:
@@ -73,8 +100,9 @@ def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.F
                       annotation_text=f"{i18n.t('target', lang)} {i18n.value(float(targets[0]), unit, lang)}",
                       annotation_position="top")
     fig.update_layout(
-        title=title, height=max(300, 22 * len(frame) + 110), margin={"l": 44, "r": 60, "t": 60, "b": 30},
-        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#DDDDDD", "automargin": True,
+        title=title, height=max(300, 22 * len(frame) + 110),
+        margin={"l": label_margin(frame["commune_name"], 13), "r": 90, "t": 60, "b": 30},
+        yaxis={"autorange": "reversed", "automargin": False}, xaxis={"gridcolor": "#DDDDDD", "automargin": True,
         "ticksuffix": "%" if unit == "%" else ""}, plot_bgcolor="white", font={"size": 13, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,", showlegend=False)
     return fig

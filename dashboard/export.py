@@ -51,28 +51,51 @@ def snapshot(engine: Engine, period: str | None = None,
     period = period or queries.latest_period(engine)
     if period is None:
         raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
+    from dashboard import catalog, views
+
     table = queries.commune_table(engine, period, filters)
-    return frame_for_export(table, period), stamp(period, filters)
+    names = {spec.code: spec.name_vi for spec in catalog.indicators()}
+    return frame_for_export(table, period), stamp(period, filters, description=views.describe_filters(filters, "vi", names))
+
+
+# Numbers whose whole values are written as integers ("607", not "607.0").
+NUMBER_COLUMNS = ("value", "numerator", "denominator", "target", "gap")
+
+
+def _plain_number(v: object) -> object:
+    v = queries.nan_to_none(v)
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def frame_for_export(table: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Rename a commune table's columns to the Vietnamese headers of a snapshot."""
-    frame = table.assign(period=period, origin=table["origin"].map(ORIGIN_VI))
+    """Rename a commune table's columns to the Vietnamese headers of a snapshot.
+
+    The pillar column holds the pillar's name (``Chính quyền số``, not ``GOV``) and whole
+    numbers are written as integers.
+    """
+    from dashboard import views
+
+    frame = table.assign(period=period, origin=table["origin"].map(ORIGIN_VI),
+                         pillar=[views.pillar_name(p) if isinstance(p, str) else p for p in table["pillar"]])
+    for column in NUMBER_COLUMNS:
+        frame[column] = pd.Series([_plain_number(v) for v in frame[column]], index=frame.index, dtype=object)
     return frame[list(COLUMNS)].rename(columns=COLUMNS)
 
 
-def stamp(period: str, filters: queries.Filters, at: datetime | None = None) -> dict:
-    """What a snapshot says about itself: period, filters, export time."""
+def stamp(period: str, filters: queries.Filters, at: datetime | None = None,
+          description: str | None = None) -> dict:
+    """What a snapshot says about itself: period, filters (by name when ``description`` is given), export time."""
     at = at or datetime.now()
-    return {"Kỳ báo cáo": period, "Bộ lọc": filters.describe(),
+    return {"Kỳ báo cáo": period, "Bộ lọc": description or filters.describe(),
             "Thời điểm xuất": at.strftime("%d/%m/%Y %H:%M:%S"), "_at": at}
 
 
 def file_name(meta: dict, extension: str) -> str:
     """A file name that says what the snapshot is: ``chi-tieu_9T-2025_..._20261123-0930.csv``."""
     filt = "" if meta["Bộ lọc"] == "không lọc" else "_" + re.sub(r"[^a-z0-9]+", "-", fold(meta["Bộ lọc"])).strip("-")
+    filt = filt[:60].rstrip("-")
     period = meta["Kỳ báo cáo"].replace("/", "-")
-    return f"chi-tieu_{period}{filt[:60]}_{meta['_at']:%Y%m%d-%H%M}.{extension}"
+    return f"chi-tieu_{period}{filt}_{meta['_at']:%Y%m%d-%H%M}.{extension}"
 
 
 def neutralise(value: object) -> object:

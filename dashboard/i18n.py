@@ -6,8 +6,10 @@ mark (``65,5%``, ``11.695.000 đ``); dates are dd/mm/yyyy.
 
 from __future__ import annotations
 
+import csv
 import math
 from datetime import date, datetime
+from functools import cache
 
 LANGS = ("vi", "en")
 
@@ -48,7 +50,38 @@ def value(value: float | None, unit: str | None, lang: str = "vi", qualifier: st
         text = number(value, 0, lang) + " đ"
     else:
         text = number(value, None, lang) + (f" {unit}" if unit and lang == "vi" else "")
-    return f"{qualifier} {text}" if qualifier else text
+    return f"{qualifier_name(qualifier, lang)} {text}" if qualifier else text
+
+
+# How a report hedges a number (stored in Vietnamese, as written), in the interface language.
+QUALIFIERS_EN = {"trên": "over", "hơn": "more than", "gần": "nearly", "khoảng": "about", "dự kiến": "planned"}
+
+
+def qualifier_name(qualifier: str | None, lang: str = "vi") -> str:
+    """``gần`` → ``nearly`` in English; the stored Vietnamese word otherwise."""
+    if not qualifier:
+        return ""
+    return QUALIFIERS_EN.get(qualifier, qualifier) if lang == "en" else qualifier
+
+
+def facet_name(facet: str | None, lang: str = "vi") -> str:
+    """A detail's name (``số tiền thu``) in the interface language, from ``data/facet_names.csv``.
+
+    Details are named in Vietnamese where they are read from reports; the English names are
+    data a domain person extends (a detail missing there keeps its Vietnamese name).
+    """
+    if not facet or lang != "en":
+        return facet or ""
+    return _facet_names().get(facet, facet)
+
+
+@cache
+def _facet_names() -> dict[str, str]:
+    """Read once, on first use (nothing is read at import time)."""
+    from dashboard.config import DATA_DIR
+
+    with open(DATA_DIR / "facet_names.csv", encoding="utf-8", newline="") as handle:
+        return {row["facet_vi"]: row["facet_en"] for row in csv.DictReader(handle)}
 
 
 def ratio(numerator: float | None, denominator: float | None, lang: str = "vi") -> str:
@@ -95,12 +128,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "source": ("Nguồn mục tiêu", "Target source"),
     "standing_public": ("công bố chính thức", "published"),
     "standing_cited": ("do xã trích dẫn, chưa kiểm chứng", "cited by communes, unverified"),
-    "demo_banner": ("DỮ LIỆU MẪU — các số liệu đánh dấu «mẫu» do máy sinh ra để minh hoạ, không phải báo cáo thật. "
-                    "Xoá bằng lệnh: python -m dashboard demo --remove",
-                    "DEMO DATA — values marked «demo» are generated for illustration, not real reports. "
-                    "Remove with: python -m dashboard demo --remove"),
-    "no_data": ("Chưa có số liệu. Hãy nhập báo cáo hoặc tạo dữ liệu mẫu: python -m dashboard demo",
-                "No data yet. Import reports or generate demo data: python -m dashboard demo"),
+    "demo_banner": ("DỮ LIỆU MẪU — các số liệu có dấu «mẫu» (và cột, ô gạch chéo) do máy tạo ra để minh hoạ, "
+                    "không phải số xã báo cáo. Chỉ số có nguồn «báo cáo» hoặc «nhập tay» là số thật.",
+                    "DEMO DATA — values marked «demo» (and hatched bars or cells) are generated for "
+                    "illustration, not reported by communes. Only values from a report or entered by staff are real."),
+    "demo_remove_admin": ("Quản trị: xoá toàn bộ dữ liệu mẫu (số thật giữ nguyên) bằng lệnh "
+                          "`python -m dashboard demo --remove`.",
+                          "Admin: remove all demo data (real values stay) with "
+                          "`python -m dashboard demo --remove`."),
+    "no_data": ("Chưa có số liệu. Hãy nhập báo cáo của xã ở trang «Nhập và duyệt báo cáo».",
+                "No data yet. Import commune reports on the «Import and review» page."),
     "lagging": ("Xã, phường chưa đạt nhiều chỉ tiêu nhất", "Communes missing the most targets"),
     "not_met_count": ("Số chỉ tiêu chưa đạt", "Targets not met"),
     "commune_name": ("Xã/phường", "Commune"),
@@ -109,6 +146,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "origin_demo": ("mẫu", "demo"),
     "origin_report": ("báo cáo", "report"),
     "origin_manual": ("nhập tay", "manual"),
+    "origin_real": ("báo cáo / nhập tay", "report / staff"),
+    "gap_zero": ("đạt mục tiêu", "target met"),
+    "per_commune_mean": ("/xã bình quân", " per commune on average"),
     "language": ("Ngôn ngữ", "Language"),
     "change": ("So với kỳ trước", "Change from previous period"),
     "evidence": ("Câu trích trong báo cáo", "Source sentence"),
@@ -147,6 +187,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- issue 5: the map ---
     "legend": ("Chú giải", "Legend"),
     "map_no_data": ("Chưa có số liệu", "No data"),
+    "map_demo": ("Chấm trắng: số liệu mẫu", "White dots: demo values"),
     "map_mode": ("Tô màu theo", "Colour by"),
     "map_mode_value": ("Giá trị", "Value"),
     "map_mode_status": ("Đạt / chưa đạt", "Met / not met"),
@@ -245,6 +286,63 @@ LABELS.update({
     "communes_lagging": ("Xã chưa đạt ít nhất một chỉ tiêu", "Communes missing at least one target"),
     "reported_short": ("Đã báo cáo", "Reported"),
     "demo_short": ("Có dữ liệu mẫu — không phải báo cáo thật", "Includes demo data — not real reports"),
+})
+
+# --- what people see (issue 10): origin marks, review page, uploads -------------------------
+LABELS.update({
+    "meeting_demo_banner": ("SỐ LIỆU MẪU — trang này có số do máy tạo ra để minh hoạ (dấu «mẫu», cột gạch chéo), "
+                            "không phải số xã báo cáo",
+                            "DEMO DATA — this slide shows generated figures (marked «demo», hatched bars), "
+                            "not numbers reported by communes"),
+    "show_demo": ("Hiện cả số liệu mẫu cho các chỉ tiêu báo cáo không nêu",
+                  "Also show demo values for indicators the report does not mention"),
+    "hidden_demo": ("Xã này đã có báo cáo kỳ {period}: chỉ hiện số liệu thật ({n} chỉ tiêu báo cáo không nêu "
+                    "để trống thay vì điền số mẫu).",
+                    "This commune reported for {period}: only its real values are shown ({n} indicators the "
+                    "report does not mention are left empty instead of filled with demo values)."),
+    "upload_help": ("Kéo thả tệp vào đây hoặc bấm «Chọn tệp» · tối đa 20 MB mỗi tệp · .docx, .pdf, .txt, .md",
+                    "Drag and drop files here or click «Choose files» · up to 20 MB per file · .docx, .pdf, .txt, .md"),
+    "upload_help_geo": ("Kéo thả tệp vào đây hoặc bấm «Chọn tệp» · tối đa 20 MB · GeoJSON, .zip, GeoPackage, KML",
+                        "Drag and drop a file here or click «Choose file» · up to 20 MB · GeoJSON, .zip, GeoPackage, KML"),
+    "upload_button": ("Chọn tệp", "Choose files"),
+    "choose": ("Chọn…", "Choose…"),
+    "none_chosen": ("— (không chọn)", "— (none)"),
+    "accept_all": ("Chấp nhận tất cả", "Accept all"),
+    "accept_selected": ("Chấp nhận các dòng đã chọn", "Accept the selected rows"),
+    "select_row": ("Chọn", "Select"),
+    "accepted": ("Đã chấp nhận {n} giá trị. Báo cáo này: {reviewed}/{total} giá trị đã duyệt.",
+                 "Accepted {n} values. This report: {reviewed}/{total} values reviewed."),
+    "nothing_selected": ("Chưa chọn dòng nào: đánh dấu cột «Chọn» ở các dòng cần chấp nhận.",
+                         "No row selected: tick the «Select» column of the rows to accept."),
+    "review_progress": ("{reviewed}/{total} giá trị đã duyệt · {unmapped} số liệu chưa gán chỉ tiêu",
+                        "{reviewed}/{total} values reviewed · {unmapped} numbers not mapped to an indicator"),
+    "report_label": ("{commune} · {period} · {file}", "{commune} · {period} · {file}"),
+    "audit_at": ("Thời điểm", "When"),
+    "audit_actor": ("Người thực hiện", "Who"),
+    "audit_action": ("Thao tác", "Action"),
+    "audit_entity": ("Đối tượng", "What"),
+    "audit_change": ("Thay đổi (trước → sau)", "Change (before → after)"),
+    "action_accept": ("chấp nhận", "accepted"),
+    "action_correct": ("sửa", "corrected"),
+    "action_map": ("gán chỉ tiêu", "mapped"),
+    "action_enter": ("nhập tay", "entered by hand"),
+    "action_import": ("nhập báo cáo", "imported"),
+    "entity_observation": ("giá trị", "value"),
+    "entity_target": ("mục tiêu", "target"),
+    "entity_report": ("báo cáo", "report"),
+    "status_imported": ("đã nhập", "imported"),
+    "status_replaced": ("đã nhập, thay bản cũ", "imported, replacing the earlier version"),
+    "status_unchanged": ("đã có, không đổi", "already there, unchanged"),
+    "status_dry-run": ("chạy thử", "dry run"),
+    "indicator_code_help": ("Tên chỉ tiêu; chọn để gán hoặc đổi. Mã chỉ tiêu ghi trong danh mục data/indicators.csv.",
+                            "Indicator name; choose to map or change it. Codes are in data/indicators.csv."),
+    "no_filter": ("không lọc", "no filter"),
+    "commune_search": ("Tìm xã, phường (không cần dấu)", "Find a commune (accents optional)"),
+    "yes": ("có", "yes"),
+    "no": ("không", "no"),
+    "value_count": ("Số giá trị", "Values"),
+    "indicator_search": ("Tìm chỉ tiêu (không cần dấu)", "Find an indicator (accents optional)"),
+    "indicator_search_none": ("Không có chỉ tiêu nào khớp «{q}».", "No indicator matches «{q}»."),
 })
 
 

@@ -25,6 +25,8 @@ CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # Color
 NO_DATA_FILL = "#f2f2f2"
 NO_DATA_HATCH = "#8c8c8c"
 STATUS_FILL = {st.MET: "#009E73", st.NOT_MET: "#D55E00", st.NO_TARGET: "#56B4E9"}
+# Demo values: white dots over the class colour (and «mẫu» in the hover and the legend).
+DEMO_FILL_PATTERN = {"shape": ".", "fgcolor": "#ffffff", "size": 7, "solidity": 0.35}
 _ASPECT = 1 / math.cos(math.radians(15.0))  # a degree of latitude is longer than one of longitude
 
 
@@ -107,11 +109,13 @@ def figure(geoms: dict[str, shapely.Geometry], table: pd.DataFrame, names: dict[
             key, fill = f"class_{k}", CLASS_COLOURS[k]
         counts[key] = counts.get(key, 0) + 1
         colour_of[key] = fill
+        demo = has_value and row.get("origin") == "demo"
+        counts["demo"] = counts.get("demo", 0) + int(demo)
         xs, ys = _rings(geoms[code])
         fig.add_scatter(
             x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": "#ffffff", "width": 0.8},
             fillpattern={"shape": "/", "fgcolor": NO_DATA_HATCH, "bgcolor": NO_DATA_FILL, "size": 6}
-            if key == "no_data" else None,
+            if key == "no_data" else DEMO_FILL_PATTERN | {"bgcolor": fill} if demo else None,
             hoveron="fills", hoverinfo="text", text=_hover(row, names.get(code, code), unit, lang),
             name=names.get(code, code), legendgroup=key, showlegend=False, meta=code)
     _legend(fig, counts, colour_of, mode, lang)
@@ -147,14 +151,18 @@ def _legend(fig: go.Figure, counts: dict[str, int], colour_of: dict[str, str], m
         keys = [f"class_{i}" for i in range(len(CLASS_COLOURS))]
         labels = {f"class_{i}": class_label(i, lang) for i in range(len(CLASS_COLOURS))}
         colour_of = {**{f"class_{i}": c for i, c in enumerate(CLASS_COLOURS)}, **colour_of}
+    if counts.get("demo"):
+        keys.append("demo")
+        labels["demo"] = i18n.t("map_demo", lang)
     keys.append("no_data")
     labels["no_data"] = i18n.t("map_no_data", lang)
     for key in keys:
         fig.add_scatter(
             x=[None], y=[None], mode="markers", legendgroup=key, showlegend=True,
             name=f"{labels[key]} ({counts.get(key, 0)} {unit_word})",
-            marker={"symbol": "square", "size": 16, "color": colour_of.get(key, NO_DATA_FILL),
-                    "line": {"color": NO_DATA_HATCH if key == "no_data" else "#ffffff", "width": 1}})
+            marker={"symbol": "circle-open-dot" if key == "demo" else "square", "size": 16,
+                    "color": "#555555" if key == "demo" else colour_of.get(key, NO_DATA_FILL),
+                    "line": {"color": NO_DATA_HATCH if key in ("no_data", "demo") else "#ffffff", "width": 1}})
 
 
 def counts(table: pd.DataFrame, geoms: dict[str, shapely.Geometry]) -> dict[str, int]:

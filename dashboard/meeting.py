@@ -33,6 +33,7 @@ class Snapshot:
     real_coverage: int
     has_demo: bool
     map_figure: object | None = None  # the adoption map, drawn once with the snapshot
+    demo_communes: frozenset[str] = frozenset()  # communes whose scored values include demo data
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Slide:
     cards: list[tuple[str, str, str]] = field(default_factory=list)
     table: pd.DataFrame | None = None
     figure: object | None = None
+    demo: bool = False  # the slide shows demo values: meeting mode puts a large banner on it
 
 
 def default_communes(engine: Engine, period: str, how_many: int = 3) -> list[str]:
@@ -69,9 +71,10 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
     return Snapshot(
         period=period, taken_at=now or datetime.now(), province=q("province_table", period),
         lagging=q("lagging_communes", period, 10_000),
-        communes={c: q("commune_table", period, queries.Filters(commune=c)) for c in chosen},
+        communes={c: views.real_only(q("commune_table", period, queries.Filters(commune=c))) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
-        real_coverage=real, has_demo=q("has_demo", period), map_figure=_map_figure(engine, period))
+        real_coverage=real, has_demo=q("has_demo", period), map_figure=_map_figure(engine, period),
+        demo_communes=frozenset(views.demo_communes(_scored(q("commune_table", period)))))
 
 
 def _map_figure(engine: Engine, period: str):
@@ -89,7 +92,7 @@ def map_slide(snap: Snapshot, lang: str) -> list[Slide]:
     """The adoption map (hồ sơ TTHC nộp trực tuyến) frozen with the snapshot, when available."""
     if snap.map_figure is None:
         return []
-    return [Slide("map", i18n.t("slide_map", lang), snap.period, figure=snap.map_figure)]
+    return [Slide("map", i18n.t("slide_map", lang), snap.period, figure=snap.map_figure, demo=snap.has_demo)]
 
 
 def stamp(snapshot: Snapshot, lang: str = "vi") -> str:
@@ -112,19 +115,22 @@ def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
         (i18n.t("targets_met", lang), f"{met}/{len(scored)}", snap.period),
         (i18n.t("communes_lagging", lang), f"{len(snap.lagging)}/{total}", ""),
     ]
-    figure = charts.progress_bullets(scored, lang, font_size=20) if not scored.empty else None
-    return [Slide("summary", i18n.t("slide_summary", lang), snap.period, cards, None, figure)]
+    figure = charts.progress_bullets(scored, lang, font_size=17) if not scored.empty else None
+    demo = bool(scored["has_demo"].any()) if "has_demo" in scored and not scored.empty else False
+    return [Slide("summary", i18n.t("slide_summary", lang), snap.period, cards, None, figure, demo=demo)]
 
 
 def lagging_slide(snap: Snapshot, lang: str) -> list[Slide]:
     """The ten communes missing the most targets, as a large table."""
     lag = snap.lagging.head(10)
+    demo = [c in snap.demo_communes for c in lag["commune_code"]]
     table = pd.DataFrame({
         i18n.t("commune_name", lang): lag["commune_name"],
         i18n.t("unit_type", lang): [views.unit_type_name(u, lang) for u in lag["unit_type"]],
-        i18n.t("not_met_count", lang): [f"{n}/{s}" for n, s in zip(lag["not_met"], lag["scored"])],
+        i18n.t("not_met_count", lang): [views.demo_mark(f"{n}/{s}", "demo" if d else None, lang)
+                                         for n, s, d in zip(lag["not_met"], lag["scored"], demo)],
     })
-    return [Slide("lagging", i18n.t("slide_lagging", lang), snap.period, table=table)]
+    return [Slide("lagging", i18n.t("slide_lagging", lang), snap.period, table=table, demo=any(demo))]
 
 
 def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
@@ -139,7 +145,8 @@ def commune_slides(snap: Snapshot, lang: str) -> list[Slide]:
             i18n.t("status", lang): kpis["status_text"]}) if not kpis.empty else None
         name = snap.commune_names.get(code, code)
         subtitle = f"{snap.period} · {i18n.t('commune_targets_met', lang)}: {met}/{len(kpis)}"
-        slides.append(Slide(f"commune-{code}", name, subtitle, table=view))
+        demo = bool((kpis["origin"] == "demo").any() or kpis["province_demo"].any()) if not kpis.empty else False
+        slides.append(Slide(f"commune-{code}", name, subtitle, table=view, demo=demo))
     return slides
 
 

@@ -126,20 +126,26 @@ def anchor(observation_id: int) -> str:
 
 
 _WRAPPED = re.compile(r"(?<=[^.:;!?\n])\n(?=[^\n])")
+# A line that closes on a number ("… đạt tỷ lệ 0%") followed by a capitalised line is a statement
+# followed by a short heading ("Số hóa hồ sơ giải quyết TTHC"), not a sentence broken in two.
+_NUMBER_THEN_HEADING = re.compile(r"(?<=[0-9%])\n(?=\w)")
 
 
 def reflow(body: str) -> str:
     """Join lines broken mid-sentence (a line not ending in ``.:;!?``); same length as ``body``.
 
-    A heading-like line ("Số hóa hồ sơ giải quyết TTHC" after "… tỷ lệ 0%") stays on its own line.
+    A heading-like line ("Số hóa hồ sơ giải quyết TTHC" after "… tỷ lệ 0%") stays on its own line,
+    and so does a capitalised line after a line ending in a number.
     """
     from dashboard.ingest.outline import heading_like
 
-    def join(m: re.Match) -> str:
-        end = body.find("\n", m.end())
-        return "\n" if heading_like(body[m.end():end if end >= 0 else len(body)]) else " "
+    kept = _NUMBER_THEN_HEADING.sub(lambda m: "\0" if body[m.end()].isupper() else m.group(), body)
 
-    return _WRAPPED.sub(join, body)
+    def join(m: re.Match) -> str:
+        end = kept.find("\n", m.end())
+        return "\n" if heading_like(kept[m.end():end if end >= 0 else len(kept)]) else " "
+
+    return _WRAPPED.sub(join, kept).replace("\0", "\n")
 
 
 def _with_hits(text: str, query: str | None) -> str:
@@ -155,6 +161,36 @@ def heading_html(title: str, level: int, query: str | None = None) -> str:
     """A section heading as safe HTML (``<h4>`` and below), search hits marked."""
     n = min(6, 3 + level)
     return f'<h{n} class="report-heading">{_with_hits(title, query)}</h{n}>'
+
+
+BULLETS = {"-": "–", "+": "+", "•": "•", "*": "•"}
+
+
+def is_list_item(node: OutlineNode) -> bool:
+    """A ``-`` / ``+`` item of the report (numbered by its bullet, with no heading of its own)."""
+    return node.number in BULLETS and not node.heading
+
+
+def section_html(root: OutlineNode, marks: list[tuple[int, str]], focus: int | None = None,
+                 query: str | None = None) -> str:
+    """A top section's body and everything under it, as one safe HTML block.
+
+    Headings keep their number; ``-`` and ``+`` items are list items with their text on the
+    bullet's line (``+`` one step further in), so a run of items reads like the document,
+    without a gap between each.
+    """
+    out = []
+    for node in root.walk():
+        if is_list_item(node):
+            depth = 1 if node.number == "-" else 2
+            out.append(f'<div class="report-item d{depth}"><span class="bullet">{BULLETS[node.number]}</span>'
+                       f'<span class="item-text">{body_html(node.body, marks, focus, query)}</span></div>')
+            continue
+        if node is not root:
+            out.append(heading_html(node.title, node.level, query))
+        if node.body:
+            out.append('<div class="report-body">' + body_html(node.body, marks, focus, query) + "</div>")
+    return "".join(out)
 
 
 def body_html(body: str, marks: list[tuple[int, str]], focus: int | None = None,

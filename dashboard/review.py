@@ -270,3 +270,53 @@ def map_to_suggestions(engine: Engine, obs_ids: list[int], actor: str) -> int:
             map_candidate(engine, obs_id, best[0][0], actor, facet="số liệu bổ sung")
         done += 1
     return done
+
+
+# --- bulk actions (issue 10): accepting a whole report must not take one click per row --------
+
+def accept_many(engine: Engine, obs_ids, actor: str) -> int:
+    """Accept every value of ``obs_ids`` not yet reviewed, in one transaction; return how many.
+
+    Unmapped candidates (no indicator yet) are skipped: accepting a number says which
+    indicator it is, so those need a mapping first. Each acceptance is audited.
+    """
+    ids = sorted({int(i) for i in obs_ids})
+    if not ids:
+        return 0
+    accepted = 0
+    with session_scope(engine) as session:
+        rows = session.scalars(select(Observation).where(Observation.id.in_(ids))).all()
+        found = {obs.id for obs in rows}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ReviewError(f"Không tìm thấy giá trị số {missing[0]}; có thể báo cáo vừa được nhập lại.")
+        now = datetime.now()
+        for obs in rows:
+            if obs.reviewed or obs.indicator_code is None:
+                continue
+            before = _snapshot(obs)
+            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, now
+            audit(session, actor, "accept", "observation", obs.id, before, _snapshot(obs))
+            accepted += 1
+    return accepted
+
+
+def accept_all(engine: Engine, report_id: int, actor: str) -> int:
+    """Accept every mapped, not yet reviewed value extracted from one report; return how many."""
+    frame = report_values(engine, report_id)
+    return accept_many(engine, frame.loc[frame["indicator_code"].notna(), "id"], actor)
+
+
+def selected_ids(edited: pd.DataFrame, column: str = "selected") -> list[int]:
+    """The ids of the rows ticked in the review table's selection column."""
+    if edited.empty or column not in edited:
+        return []
+    return [int(i) for i, chosen in zip(edited["id"], edited[column]) if bool(chosen)]
+
+
+def progress(engine: Engine, report_id: int) -> dict[str, int]:
+    """How far the review of one report is: values reviewed, values in all, candidates unmapped."""
+    frame = report_values(engine, report_id)
+    mapped = frame[frame["indicator_code"].notna()]
+    return {"reviewed": int(mapped["reviewed"].astype(bool).sum()), "total": len(mapped),
+            "unmapped": int(frame["indicator_code"].isna().sum())}

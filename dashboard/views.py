@@ -73,6 +73,54 @@ def target_note(source: object, standing: object, lang: str = "vi") -> str:
     return f"{source} ({i18n.t(key, lang)})" if key in i18n.LABELS else str(source)
 
 
+def gap_text(gap: float | None, unit: str | None, lang: str = "vi") -> str:
+    """A gap to target as people say it: ``đạt mục tiêu`` at zero, else :func:`signed`."""
+    gap = _none(gap)
+    return label("gap_zero", lang) if gap is not None and float(gap) == 0 else signed(gap, unit, lang)
+
+
+def province_value(value: float | None, unit: str | None, rollup: str | None, lang: str = "vi") -> str:
+    """A province figure with its unit; a count averaged over communes says so (``3,1 doanh nghiệp/xã bình quân``)."""
+    text = i18n.value(_none(value), unit, lang)
+    if _none(value) is not None and rollup == "mean" and unit not in ("%", None):
+        return text + label("per_commune_mean", lang)
+    return text
+
+
+def demo_mark(text: str, origin: object, lang: str = "vi") -> str:
+    """``60,5% (mẫu)`` for a demo value; other origins (report, hand entry) unmarked."""
+    return f"{text} ({label('origin_demo', lang)})" if origin == "demo" and text != "—" else text
+
+
+def real_only(rows: pd.DataFrame) -> pd.DataFrame:
+    """Hide demo values of communes that have real ones (a report or a hand entry) in ``rows``.
+
+    A commune that reported is shown by what it reported: its indicators the report does
+    not mention read «chưa có số liệu» instead of a generated number beside the real ones.
+    Communes without any real value keep their demo values (still marked «mẫu»).
+    """
+    if rows.empty or "origin" not in rows:
+        return rows
+    real = set(rows.loc[rows["origin"].isin(["report", "manual"]), "commune_code"])
+    hide = rows["origin"].eq("demo") & rows["commune_code"].isin(real)
+    if not hide.any():
+        return rows
+    out = rows.copy()
+    for column in ("value", "qualifier", "numerator", "denominator", "origin", "evidence", "gap"):
+        if column in out:
+            out[column] = out[column].astype(object)
+            out.loc[hide, column] = None
+    out.loc[hide, "status"] = [st.status(None, None, None, d) for d in out.loc[hide, "direction"]]
+    return out
+
+
+def demo_communes(table: pd.DataFrame) -> set[str]:
+    """Codes of the communes whose shown values include demo data."""
+    if table.empty or "origin" not in table:
+        return set()
+    return set(table.loc[table["origin"] == "demo", "commune_code"])
+
+
 # --- Tổng quan ---------------------------------------------------------------------------
 
 def with_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
@@ -95,10 +143,13 @@ def province_view(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         return pd.DataFrame()
     t = table
     change = t["change"] if "change" in t else pd.Series([None] * len(t), index=t.index)
+    rollups = t["rollup"] if "rollup" in t else [None] * len(t)
+    demo = t["has_demo"] if "has_demo" in t else [False] * len(t)
     view = pd.DataFrame({
         label("pillar", lang): [pillar_name(p, lang) for p in t["pillar"]],
         label("indicator", lang): indicator_names(t, lang),
-        label("value", lang): [i18n.value(_none(v), u, lang) for v, u in zip(t["value"], t["unit"])],
+        label("value", lang): [demo_mark(province_value(v, u, r, lang), "demo" if d else None, lang)
+                               for v, u, r, d in zip(t["value"], t["unit"], rollups, demo)],
         label("target", lang): [i18n.value(_none(v), u, lang) for v, u in zip(t["target"], t["unit"])],
         label("status", lang): [status_name(s, lang) for s in t["status"]],
         label("met_count", lang): [f"{m}/{r}" if s in (st.MET, st.NOT_MET) or m else "—"
@@ -118,13 +169,19 @@ def pillars_present(table: pd.DataFrame) -> list[str]:
     return [p for p in PILLARS if p in present] + sorted(present - set(PILLARS))
 
 
-def lagging_view(lagging: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Lagging communes, with a ``_link`` column to each one's page (``xa?xa=21349``)."""
+def lagging_view(lagging: pd.DataFrame, lang: str = "vi", demo: set[str] | frozenset = frozenset()) -> pd.DataFrame:
+    """Lagging communes, with a ``_link`` column to each one's page (``xa?xa=21349``).
+
+    Communes in ``demo`` (their counts rest on demo values) are marked «mẫu».
+    """
+    suffix = "&lang=en" if lang == "en" else ""
     return pd.DataFrame({
         label("commune_name", lang): lagging["commune_name"],
         label("unit_type", lang): [unit_type_name(u, lang) for u in lagging["unit_type"]],
-        label("not_met_count", lang): [f"{n}/{s}" for n, s in zip(lagging["not_met"], lagging["scored"])],
-        "_link": [f"xa?xa={c}" for c in lagging["commune_code"]],
+        label("not_met_count", lang): [demo_mark(f"{n}/{s}", "demo" if c in demo else None, lang)
+                                       for n, s, c in zip(lagging["not_met"], lagging["scored"], lagging["commune_code"])],
+        label("origin", lang): [label("origin_demo" if c in demo else "origin_real", lang) for c in lagging["commune_code"]],
+        "_link": [f"xa?xa={c}{suffix}" for c in lagging["commune_code"]],
     })
 
 
@@ -156,14 +213,37 @@ def sort_rows(table: pd.DataFrame, sort: str = "ten") -> pd.DataFrame:
     return keyed.drop(columns=[c for c in keyed.columns if c.startswith("_")]).reset_index(drop=True)
 
 
-def describe_filters(filters, lang: str = "vi") -> str:
-    """The explorer's filters in the interface language (snapshots keep the Vietnamese stamp)."""
-    if lang != "en":
-        return filters.describe()
-    parts = [f"{k}={v}" for k, v in (("indicator", filters.indicator), ("pillar", filters.pillar),
-             ("unit type", filters.unit_type), ("status", status_name(filters.status, "en") if filters.status else None),
-             ("commune", filters.commune)) if v]
-    return "; ".join(parts) or "no filter"
+def describe_filters(filters, lang: str = "vi", indicator_names: dict[str, str] | None = None) -> str:
+    """The filters by name, as people say them: ``chỉ tiêu: Hồ sơ TTHC nộp trực tuyến; loại đơn vị: phường``.
+
+    ``indicator_names`` maps codes to names in ``lang`` (the code itself when absent).
+    Used for the explorer's caption and, in Vietnamese, for the snapshot's stamp and file name.
+    """
+    names = indicator_names or {}
+    parts = [(label("indicator", lang), names.get(filters.indicator, filters.indicator) if filters.indicator else None),
+             (label("pillar", lang), pillar_name(filters.pillar, lang) if filters.pillar else None),
+             (label("unit_type", lang), unit_type_name(filters.unit_type, lang) if filters.unit_type else None),
+             (label("status", lang), status_name(filters.status, lang) if filters.status else None),
+             (label("commune_name", lang), getattr(filters, "commune", None))]
+    return "; ".join(f"{k.lower()}: {v}" for k, v in parts if v) or label("no_filter", lang)
+
+
+def indicator_name_map(indicators: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
+    """Indicator code → name in ``lang``, from the catalog as stored (``queries.indicators``)."""
+    return dict(zip(indicators["code"], indicators["name_en" if lang == "en" else "name_vi"]))
+
+
+def match_options(options: dict[str, str], query: str) -> list[str]:
+    """Keys of ``options`` whose label holds every word of ``query``, ignoring diacritics and case.
+
+    ``"ho so tthc"`` finds «Hồ sơ TTHC nộp trực tuyến»; ``"dong tra bong"`` finds «Đông Trà Bồng».
+    """
+    from dashboard.text import fold
+
+    words = fold(query or "").split()
+    if not words:
+        return list(options)
+    return [k for k, text in options.items() if all(w in fold(str(text)) for w in words)]
 
 
 def explorer_view(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -175,10 +255,10 @@ def explorer_view(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         label("commune_name", lang): t["commune_name"],
         label("unit_type", lang): [unit_type_name(u, lang) for u in t["unit_type"]],
         label("indicator", lang): indicator_names(t, lang),
-        label("value", lang): [i18n.value(_none(v), u, lang, _none(q))
-                               for v, u, q in zip(t["value"], t["unit"], t["qualifier"])],
+        label("value", lang): [demo_mark(i18n.value(_none(v), u, lang, _none(q)), o, lang)
+                               for v, u, q, o in zip(t["value"], t["unit"], t["qualifier"], t["origin"])],
         label("target", lang): [i18n.value(_none(v), u, lang) for v, u in zip(t["target"], t["unit"])],
-        label("gap", lang): [signed(g, u, lang) for g, u in zip(t["gap"], t["unit"])],
+        label("gap", lang): [gap_text(g, u, lang) for g, u in zip(t["gap"], t["unit"])],
         label("status", lang): [status_name(s, lang) for s in t["status"]],
         label("origin", lang): [label(f"origin_{o}", lang) if isinstance(o, str) else "—" for o in t["origin"]],
         label("evidence", lang): t["evidence"].fillna(""),
@@ -191,18 +271,21 @@ def ranking(table: pd.DataFrame) -> pd.DataFrame:
     One indicator: each commune's value (with target and status). Several indicators:
     each commune's share of scored targets met, in percent.
     """
+    columns = ["commune_name", "value", "target", "status", "unit", "origin"]
     if table.empty:
-        return pd.DataFrame(columns=["commune_name", "value", "target", "status", "unit"])
+        return pd.DataFrame(columns=columns)
     if table["indicator_code"].nunique() == 1:
         rows = table[table["value"].notna()]
         down = (rows["direction"] == "down").all()
         rows = rows.sort_values("value", ascending=bool(down), kind="stable")
-        return rows[["commune_name", "value", "target", "status", "unit"]].reset_index(drop=True)
+        return rows[columns].reset_index(drop=True)
     scored = table[table["status"].isin([st.MET, st.NOT_MET])]
     if scored.empty:
-        return pd.DataFrame(columns=["commune_name", "value", "target", "status", "unit"])
+        return pd.DataFrame(columns=columns)
     share = scored.groupby("commune_name")["status"].apply(lambda s: 100.0 * (s == st.MET).mean())
     out = share.rename("value").reset_index().sort_values("value", ascending=False, kind="stable")
+    demo = set(scored.loc[scored["origin"] == "demo", "commune_name"])  # a share resting on any demo value
+    out["origin"] = ["demo" if n in demo else "report" for n in out["commune_name"]]
     out["target"] = None
     out["status"] = None  # a share of targets met has no target of its own: no status colour
     out["unit"] = "%"
@@ -214,13 +297,17 @@ def ranking(table: pd.DataFrame) -> pd.DataFrame:
 def commune_kpis(commune: pd.DataFrame, province: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """A commune's indicators beside their targets and the province's value (raw, plus labels)."""
     prov = province.set_index("indicator_code")["value"] if not province.empty else pd.Series(dtype=float)
+    prov_demo = province.set_index("indicator_code")["has_demo"] if "has_demo" in province else pd.Series(dtype=bool)
     out = commune.copy()
     out["province_value"] = out["indicator_code"].map(prov)
+    out["province_demo"] = out["indicator_code"].map(prov_demo).fillna(False).astype(bool)
     out["name"] = indicator_names(out, lang)
-    out["value_text"] = [i18n.value(_none(v), u, lang, _none(q))
-                         for v, u, q in zip(out["value"], out["unit"], out["qualifier"])]
+    out["value_text"] = [demo_mark(i18n.value(_none(v), u, lang, _none(q)), o, lang)
+                         for v, u, q, o in zip(out["value"], out["unit"], out["qualifier"], out["origin"])]
+    out["origin_text"] = [label(f"origin_{o}", lang) if isinstance(o, str) else "—" for o in out["origin"]]
     out["target_text"] = [i18n.value(_none(v), u, lang) for v, u in zip(out["target"], out["unit"])]
-    out["province_text"] = [i18n.value(_none(v), u, lang) for v, u in zip(out["province_value"], out["unit"])]
+    out["province_text"] = [demo_mark(i18n.value(_none(v), u, lang), "demo" if d else None, lang)
+                            for v, u, d in zip(out["province_value"], out["unit"], out["province_demo"])]
     out["vs_province"] = [None if _none(v) is None or _none(p) is None else
                           (float(v) - float(p)) * (-1 if d == "down" else 1)
                           for v, p, d in zip(out["value"], out["province_value"], out["direction"])]
@@ -232,3 +319,67 @@ def commune_options(communes: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
     """Commune code → ``Sơn Mai (xã)``, in Vietnamese dictionary order of the names."""
     rows = sorted(communes.itertuples(), key=lambda r: sort_key(r.short_name))
     return {r.code: f"{r.short_name} ({unit_type_name(r.unit_type, lang)})" for r in rows}
+
+
+# --- Nhật ký thay đổi (audit log) --------------------------------------------------------
+
+# The audited fields people care about, by their column label (others, like origin, are left out).
+_AUDIT_FIELDS = {"indicator_code": "indicator", "facet": "facet", "value": "value", "qualifier": "qualifier",
+                 "numerator": "numerator", "denominator": "denominator", "reviewed": "reviewed",
+                 "file": "report", "commune": "commune_name", "period": "period", "observations": "value_count"}
+
+
+def _audit_value(field: str, value: object, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "reviewed":
+        return label("yes" if value else "no", lang)
+    if field == "qualifier":
+        return i18n.qualifier_name(str(value), lang)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return i18n.number(value, lang=lang)
+    return str(value)
+
+
+def describe_change(before: str | None, after: str | None, lang: str = "vi") -> str:
+    """An audit entry's before/after JSON as a sentence: ``Kết quả: 65,5 → 65,6; Đã duyệt: không → có``.
+
+    Only fields that changed are named; a new row lists what it was created with.
+    """
+    import json
+
+    old = json.loads(before) if isinstance(before, str) and before else {}
+    new = json.loads(after) if isinstance(after, str) and after else {}
+    parts = []
+    for field, key in _AUDIT_FIELDS.items():
+        if field not in old and field not in new:
+            continue
+        a, b = old.get(field), new.get(field)
+        if old and a == b:
+            continue
+        name = label(key, lang)
+        if not old:
+            parts.append(f"{name}: {_audit_value(field, b, lang)}")
+        else:
+            parts.append(f"{name}: {_audit_value(field, a, lang)} → {_audit_value(field, b, lang)}")
+    return "; ".join(parts) or "—"
+
+
+def audit_view(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The audit log as shown: time (dd/mm/yyyy HH:MM), who, what was done to what, and the change."""
+    def action(a: str) -> str:
+        return label(f"action_{a}", lang) if f"action_{a}" in i18n.LABELS else a
+
+    def entity(e: str, i: object) -> str:
+        return f"{label(f'entity_{e}', lang) if f'entity_{e}' in i18n.LABELS else e} #{i}"
+
+    return pd.DataFrame({
+        label("audit_at", lang): [i18n.day(a) if isinstance(a, str) or hasattr(a, "strftime") else "—"
+                                  for a in frame["at"]],
+        label("audit_actor", lang): frame["actor"],
+        label("audit_action", lang): [action(a) for a in frame["action"]],
+        label("audit_entity", lang): [entity(e, i) for e, i in zip(frame["entity"], frame["entity_id"])],
+        label("audit_change", lang): [describe_change(b, a, lang) for b, a in zip(frame["before"], frame["after"])],
+    })

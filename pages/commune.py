@@ -10,14 +10,16 @@ def body() -> None:
         return
     lang = ui.lang()
     code = ui.commune_select(views.commune_options(ui.query("communes"), lang))
-    ui.demo_banner(period)
     rows = ui.query("commune_table", period, Filters(commune=code))
-    kpis = views.commune_kpis(rows, ui.query("province_table", period), lang)
     ui.subheader(f"{rows['commune_name'].iloc[0]} ({code}) · {ui.t('kpis')}")
+    shown = rows if ui.demo_switch(rows, period) else views.real_only(rows)
+    kpis = views.commune_kpis(shown, ui.query("province_table", period), lang)
+    ui.demo_banner(shown=bool((kpis["origin"] == "demo").any() or kpis["province_demo"].any()))
     ui.kpi_cards(kpis)
-    ui.dataframe(kpis[["name", "value_text", "target_text", "province_text", "status_text"]].rename(
+    ui.dataframe(kpis[["name", "value_text", "target_text", "province_text", "status_text", "origin_text"]].rename(
         columns={"name": ui.t("indicator"), "value_text": ui.t("value"), "target_text": ui.t("target"),
-                 "province_text": ui.t("province"), "status_text": ui.t("status")}), key="commune_kpis")
+                 "province_text": ui.t("province"), "status_text": ui.t("status"),
+                 "origin_text": ui.t("origin")}), key="commune_kpis")
     ui.subheader(ui.t("report"))
     query, scope = ui.search_box()
     if query and scope == "all":

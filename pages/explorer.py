@@ -8,12 +8,14 @@ def body() -> None:
     if period is None:
         return
     lang = ui.lang()
-    filters, sort = ui.explorer_filters(ui.query("indicators"))
+    indicators = ui.query("indicators")
+    filters, sort = ui.explorer_filters(indicators)
     table = views.sort_rows(ui.query("commune_table", period, filters), sort)
-    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=views.describe_filters(filters, lang)))
+    described = views.describe_filters(filters, lang, views.indicator_name_map(indicators, lang))
+    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=described))
     ui.dataframe(views.explorer_view(table, lang), key="explorer_table",
                  height=min(560, 35 * len(table) + 40))
-    ui.downloads(table, period, filters)
+    ui.downloads(table, period, filters, views.describe_filters(filters, "vi", views.indicator_name_map(indicators)))
     ui.subheader(ui.t("ranking"))
     ranked = views.ranking(table)
     title = "" if table["indicator_code"].nunique() == 1 else ui.t("ranking_share")

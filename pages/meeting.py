@@ -17,8 +17,6 @@ def body() -> None:
     period, chosen, seconds, refresh = ui.meeting_setup(periods, options, default)
     snap = ui.meeting_snapshot(lambda p, c: meeting.take(ui.engine(), p, c, query=ui.query), period, chosen, refresh)
     with deck_area:
-        if snap.has_demo:
-            ui.caption("⚠️ " + ui.t("demo_short"))
         ui.slide_deck(meeting.slides(snap, lang), meeting.stamp(snap, lang), seconds)
 
 

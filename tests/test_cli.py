@@ -48,12 +48,12 @@ def test_export_csv_has_bom_vietnamese_and_one_row_per_commune_and_indicator(see
 def test_export_xlsx_opens_with_header_frozen_panes_and_stamp(seeded_url, tmp_path):
     assert main(["export", "--db", seeded_url, "--format", "xlsx", "--out", str(tmp_path),
                  "--pillar", "GOV", "--period", "6T/2025"]) == 0
-    (path,) = tmp_path.glob("chi-tieu_6T-2025_tru-cot-gov_*.xlsx")
+    (path,) = tmp_path.glob("chi-tieu_6T-2025_tru-cot-chinh-quyen-so_*.xlsx")  # filters by name
     book = openpyxl.load_workbook(path)
     data, info = book["Số liệu"], book["Thông tin"]
     assert data.freeze_panes == "A2" and data["B1"].value == "Mã xã"
     stamp = {row[0]: row[1] for row in info.iter_rows(min_row=2, values_only=True)}
-    assert stamp["Kỳ báo cáo"] == "6T/2025" and stamp["Bộ lọc"] == "trụ cột=GOV" and stamp["Thời điểm xuất"]
+    assert stamp["Kỳ báo cáo"] == "6T/2025" and stamp["Bộ lọc"] == "trụ cột: Chính quyền số" and stamp["Thời điểm xuất"]
 
 
 @pytest.mark.parametrize("argv", [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import boundaries, boundary_import, db, maps, queries
+from dashboard import boundaries, boundary_import, db, i18n, maps, queries
 from dashboard.errors import BoundaryMismatch
 from tests.conftest import REAL_GEOJSON, require
 
@@ -47,7 +47,9 @@ def test_figure_draws_96_communes_on_plain_axes(seeded_engine):
     assert boundaries.APPROXIMATE_LABEL in fig.layout.annotations[0].text
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend[-1].startswith("Chưa có số liệu (0 xã)")
-    assert sum(int(n.split("(")[1].split()[0]) for n in legend) == 96
+    demo = [n for n in legend if n.startswith(i18n.t("map_demo"))]  # an overlay, counted apart from the classes
+    assert demo == [f"{i18n.t('map_demo')} (96 xã)"]
+    assert sum(int(n.split("(")[1].split()[0]) for n in legend if n not in demo) == 96
     dots = fig.data[-1]
     assert len(dots.customdata) == 96 and "Mục tiêu" in dots.text[0] and "Trạng thái" in dots.text[0]
 
@@ -70,7 +72,7 @@ def test_status_view_colours_by_status(seeded_engine):
     fig = maps.build(seeded_engine, period, "HR_OFFICIAL_DIGITAL_PROFICIENCY", mode="status")["figure"]
     colours = {t.fillcolor for t in fills(fig)}
     assert colours <= set(maps.STATUS_FILL.values()) | {maps.NO_DATA_FILL}
-    legend = [t.name for t in fig.data if t.showlegend]
+    legend = [t.name for t in fig.data if t.showlegend and not t.name.startswith(i18n.t("map_demo"))]
     assert any(n.startswith("đạt (") for n in legend) and any(n.startswith("chưa đạt (") for n in legend)
     counted = sum(int(n.split("(")[1].split()[0]) for n in legend)
     assert counted == 96
@@ -129,3 +131,15 @@ def test_import_refusal_leaves_boundaries_unchanged(seeded_engine, tmp_path):
         boundary_import.import_file(seeded_engine, bad)
     assert info.value.report.missing and len(info.value.report.matched) == 10
     assert boundaries.source_in_use(seeded_engine) == boundaries.DERIVED
+
+
+def test_demo_values_are_dotted_on_the_map_and_real_ones_are_not(seeded_engine):
+    """Issue 10: a demo value must not look like a reported one on the map either."""
+    period = queries.latest_period(seeded_engine)
+    with seeded_engine.begin() as conn:
+        conn.execute(db.text("UPDATE observations SET origin = 'report' WHERE indicator_code = :i AND period_code = :p "
+                             "AND commune_code = '21349'"), {"i": maps.DEFAULT_INDICATOR, "p": period})
+    fig = maps.build(seeded_engine, period, maps.DEFAULT_INDICATOR)["figure"]
+    dotted = {t.meta for t in fills(fig) if t.fillpattern and t.fillpattern.shape == "."}
+    assert len(dotted) == 95 and "21349" not in dotted
+    assert f"{i18n.t('map_demo')} (95 xã)" in [t.name for t in fig.data if t.showlegend]

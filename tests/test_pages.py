@@ -39,5 +39,5 @@ def test_overview_period_choice_changes_the_view(app_env):
 
 def test_language_switch_to_english(app_env):
     at = AppTest.from_file(str(PROJECT / "pages" / "overview.py"), default_timeout=60).run()
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert at.title[0].value == "Overview"

@@ -193,3 +193,49 @@ def test_a_clerk_maps_candidates_to_their_best_suggestion_in_one_click(empty_eng
 ])
 def test_stored_suggestions_are_read_safely(raw, expected):
     assert review.suggestion_list(raw) == expected
+
+
+# --- bulk actions (issue 10) ------------------------------------------------------------------
+
+def test_accept_all_marks_every_mapped_value_of_the_report_in_one_go_and_audits_each(imported):
+    engine, report_id = imported
+    before = review.progress(engine, report_id)
+    assert before["reviewed"] == 0 and before["total"] > 20 and before["unmapped"] >= 1
+    n = review.accept_all(engine, report_id, "chị Lan")
+    after = review.progress(engine, report_id)
+    assert n == before["total"] and after == {**before, "reviewed": before["total"]}
+    accepts = [a for a in _audit(engine) if a[0] == "accept"]
+    assert len(accepts) == n and all(json.loads(new)["reviewed"] for _, _, new in accepts)
+    assert review.accept_all(engine, report_id, "chị Lan") == 0  # nothing left: nothing audited twice
+    assert len([a for a in _audit(engine) if a[0] == "accept"]) == n
+
+
+def test_accept_selected_accepts_only_the_ticked_rows_and_skips_unmapped_candidates(imported):
+    engine, report_id = imported
+    frame = review.report_values(engine, report_id)
+    mapped = frame[frame["indicator_code"].notna()]
+    table = frame.assign(selected=False)
+    table.loc[mapped.index[:3], "selected"] = True
+    table.loc[frame.index[frame["indicator_code"].isna()][:1], "selected"] = True
+    chosen = review.selected_ids(table)
+    assert len(chosen) == 4
+    assert review.accept_many(engine, chosen, "anh Minh") == 3
+    after = review.report_values(engine, report_id).set_index("id")
+    assert set(after.index[after["reviewed"].astype(bool)]) == set(mapped["id"].iloc[:3])
+
+
+@pytest.mark.parametrize("ticks, expected", [([], []), ([False, False], []), ([True, False], [11]),
+                                             ([True, True], [11, 12])])
+def test_selected_ids_reads_the_selection_column(ticks, expected):
+    import pandas as pd
+
+    table = pd.DataFrame({"id": [11, 12][:len(ticks)], "selected": ticks})
+    assert review.selected_ids(table) == expected
+
+
+def test_accept_many_refuses_an_unknown_value_and_writes_nothing(imported):
+    engine, report_id = imported
+    first = int(review.report_values(engine, report_id)["id"].iloc[0])
+    with pytest.raises(ReviewError, match="Không tìm thấy"):
+        review.accept_many(engine, [first, 999_999], "chị Lan")
+    assert review.progress(engine, report_id)["reviewed"] == 0

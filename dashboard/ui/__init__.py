@@ -16,12 +16,12 @@ from html import escape as _esc
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, db, export, i18n, meeting, queries, reports, search, setup, views
+from dashboard import charts, db, export, i18n, queries, reports, search, setup, views
 from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
 from dashboard.markup import inert
-from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS, REPORT_CSS
+from dashboard.styles import DEMO_CSS, REPORT_CSS, uploader_css
 
 STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on a pale projector
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -54,8 +54,18 @@ def query(name: str, *args):
 
 
 def lang() -> str:
-    """The interface language chosen in the sidebar (``vi`` by default), kept in the URL."""
-    return st.session_state.get("lang", st.query_params.get("lang", "vi"))
+    """The interface language: chosen in this session, else the URL's ``?lang=en``, else Vietnamese.
+
+    Kept in a plain session key, not the switch's widget key: Streamlit forgets a widget's
+    value when the user moves to another page, which made every sidebar link fall back to
+    Vietnamese.
+    """
+    chosen = st.session_state.get("_lang") or st.query_params.get("lang", "vi")
+    return chosen if chosen in i18n.LANGS else "vi"
+
+
+def _language_chosen() -> None:
+    st.session_state["_lang"] = st.session_state["lang_switch"]
 
 
 def t(key: str, **kwargs) -> str:
@@ -64,11 +74,16 @@ def t(key: str, **kwargs) -> str:
 
 
 def language_switch() -> None:
-    """The vi/en switch in the sidebar."""
-    choice = st.sidebar.radio(i18n.t("language", lang()), ["vi", "en"], horizontal=True,
-                              index=0 if lang() == "vi" else 1, key="lang",
-                              format_func=lambda x: "Tiếng Việt" if x == "vi" else "English")
-    st.query_params["lang"] = choice
+    """The vi/en switch in the sidebar; the choice lasts the session and is written in the URL (``?lang=en``)."""
+    current = lang()
+    st.session_state["_lang"] = current
+    st.session_state["lang_switch"] = current  # each page draws its own switch: start it at the session's choice
+    st.sidebar.radio(i18n.t("language", current), ["vi", "en"], horizontal=True, key="lang_switch",
+                     on_change=_language_chosen, format_func=lambda x: "Tiếng Việt" if x == "vi" else "English")
+    if current == "en":
+        st.query_params["lang"] = "en"
+    else:
+        st.query_params.pop("lang", None)
 
 
 def period_select(key: str = "period") -> str | None:
@@ -79,6 +94,10 @@ def period_select(key: str = "period") -> str | None:
         return None
     codes = list(frame["code"])
     labels = dict(zip(frame["code"], frame["label_vi"]))
+    if lang() == "en":
+        from dashboard.periods import parse
+
+        labels = {c: parse(c).label_en for c in codes}
     wanted = st.query_params.get("ky") or st.session_state.get("_period")  # the URL, else this session's
     index = codes.index(wanted) if wanted in codes else 0
     choice = st.sidebar.selectbox(t("period"), codes, index=index, key=key,
@@ -88,10 +107,28 @@ def period_select(key: str = "period") -> str | None:
     return choice
 
 
-def demo_banner(period: str | None = None) -> None:
-    """A visible banner whenever demo values are shown."""
-    if queries.has_demo(engine(), period):
+def demo_banner(period: str | None = None, shown: bool | None = None) -> None:
+    """A visible banner whenever demo values are shown (``shown`` when the page knows, else the period has any)."""
+    if shown if shown is not None else queries.has_demo(engine(), period):
+        st.html(DEMO_CSS)
         st.warning(t("demo_banner"), icon="⚠️")
+
+
+def demo_switch(rows: pd.DataFrame, period: str) -> bool:
+    """For a commune that reported: the switch that also shows demo values (off by default, ``?mau=1``)."""
+    real = rows["origin"].isin(["report", "manual"]).any()
+    if not real or not (rows["origin"] == "demo").any():
+        return True
+    _url_state("mau", lambda v: v in ("0", "1"))
+    if "mau_toggle" not in st.session_state:  # first drawn on this page: start from the URL (?mau=1)
+        st.session_state["mau_toggle"] = st.session_state.get("mau") == "1"
+    on = st.toggle(t("show_demo"), key="mau_toggle")
+    st.session_state["mau"] = "1" if on else "0"
+    _keep_in_url("mau", "1" if on else "0", "0")
+    if not on:
+        hidden = int(((rows["origin"] == "demo") & rows["status"].ne(rules.NOT_SCORED)).sum())
+        st.caption(t("hidden_demo", period=period, n=hidden))
+    return on
 
 
 def show_error(exc: DashboardError) -> None:
@@ -150,11 +187,9 @@ def run_page(body: Callable[[], None]) -> None:
 
 def deep_link_guard() -> None:
     """Close Streamlit's spurious first-load "Page not found" notice on real pages (streamlit#8860; the script is in dashboard.styles)."""
-    import streamlit.components.v1 as components
-
     from dashboard.styles import DEEP_LINK_GUARD_JS
 
-    components.html(DEEP_LINK_GUARD_JS, height=0)
+    st.iframe(DEEP_LINK_GUARD_JS, height=1)  # st.components.v1.html is deprecated
 
 
 def plot(fig, key: str) -> None:
@@ -228,29 +263,49 @@ def bound_select(label: str, options: list, key: str, format_func=str, where=Non
     return value
 
 
+def option_search(options: dict[str, str], key: str, label_key: str, where=None) -> list[str]:
+    """A search field that narrows ``options`` ignoring diacritics (Streamlit's own select filter
+    does not: "ho so" finds nothing). One match is chosen at once for the select ``key``."""
+    query = (where or st).text_input(t(label_key), key=f"{key}_search")
+    if not query:
+        return list(options)
+    found = views.match_options(options, query)
+    if not found:
+        (where or st).caption(t("indicator_search_none", q=query))
+        return list(options)
+    if st.session_state.get(key) not in found:
+        st.session_state[key] = found[0]  # before the select is drawn: its value must be one it offers
+    return found
+
+
 def explorer_filters(indicators: pd.DataFrame) -> tuple[queries.Filters, str]:
     """The explorer's filters and sort order, each bound to the URL."""
     lang_ = lang()
-    names = dict(zip(indicators["code"], views.indicator_names(
-        indicators.rename(columns={"name_vi": "indicator_name", "name_en": "indicator_name_en"}), lang_)))
+    names = views.indicator_name_map(indicators, lang_)
     every = t("all")
-    cols = st.columns([3, 2, 2, 2, 2])
-    indicator = bound_select(t("indicator"), ["", *indicators["code"]], "chi_tieu",
-                             lambda c: names.get(c, every) if c else every, cols[0])
+    top = st.columns([2, 3])  # the indicator's full name needs the width
+    _url_state("chi_tieu", lambda v: v in names)
+    codes = option_search(names, "chi_tieu", "indicator_search", top[0])
+    indicator = bound_select(t("indicator"), ["", *codes], "chi_tieu",
+                             lambda c: names.get(c, every) if c else every, top[1])
+    cols = st.columns(4)
     pillar = bound_select(t("pillar"), ["", *views.PILLARS], "tru_cot",
-                          lambda p: views.pillar_name(p, lang_) if p else every, cols[1])
+                          lambda p: views.pillar_name(p, lang_) if p else every, cols[0])
     unit_type = bound_select(t("unit_type"), ["", *views.UNIT_TYPES], "loai",
-                             lambda u: views.unit_type_name(u, lang_) if u else every, cols[2])
+                             lambda u: views.unit_type_name(u, lang_) if u else every, cols[1])
     status = bound_select(t("status"), ["", *rules.STATUSES], "trang_thai",
-                          lambda s: views.status_name(s, lang_) if s else every, cols[3])
-    sort = bound_select(t("sort"), list(views.SORTS), "sap_xep", lambda s: t(f"sort_{s}"), cols[4])
+                          lambda s: views.status_name(s, lang_) if s else every, cols[2])
+    sort = bound_select(t("sort"), list(views.SORTS), "sap_xep", lambda s: t(f"sort_{s}"), cols[3])
     return queries.Filters(indicator=indicator or None, pillar=pillar or None,
                            unit_type=unit_type or None, status=status or None), sort
 
 
-def downloads(table: pd.DataFrame, period: str, filters: queries.Filters) -> None:
-    """CSV and XLSX of exactly the rows shown; built only when clicked, and the page does not rerun."""
-    meta = export.stamp(period, filters)
+def downloads(table: pd.DataFrame, period: str, filters: queries.Filters, description: str) -> None:
+    """CSV and XLSX of exactly the rows shown; built only when clicked, and the page does not rerun.
+
+    ``description`` names the filters (in Vietnamese: the stamp and the file name stay Vietnamese).
+    """
+    meta = export.stamp(period, filters, description=description)
     frame = export.frame_for_export(table, period)
     row = st.container(horizontal=True)
     row.download_button(t("download_csv"), lambda: export.csv_bytes(frame), export.file_name(meta, "csv"),
@@ -279,7 +334,10 @@ def pillar_panels(table: pd.DataFrame) -> None:
                 name = views.indicator_names(others.loc[[r.Index]], lang_).iloc[0]
                 unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
                 value = format_value(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
-                cell.metric(name + unit, value, help=f"{name}{unit}\n\n{t('target')}: "
+                mean = r.rollup == "mean" and r.unit not in ("%", "đ")  # an average per commune, not a total
+                cell.metric(name + unit, views.demo_mark(value, "demo" if r.has_demo else None, lang_),
+                            delta=views.province_value(r.value, r.unit, r.rollup, lang_) if mean else None,
+                            delta_color="off", delta_arrow="off", help=f"{name}{unit}\n\n{t('target')}: "
                             f"{format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}\n\n"
                             f"{t('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}")
 
@@ -314,7 +372,9 @@ def commune_select(options: dict[str, str]) -> str:
     first = "21349" if "21349" in codes else codes[0]
     _url_state("xa", lambda v: v in options)
     st.session_state.setdefault("xa", first)
-    value = st.selectbox(t("choose_commune"), codes, key="xa", format_func=lambda c: options.get(c, c))
+    left, right = st.columns([1, 2])
+    codes = option_search(options, "xa", "commune_search", left)
+    value = right.selectbox(t("choose_commune"), codes, key="xa", format_func=lambda c: options.get(c, c))
     _keep_in_url("xa", value, None)
     return value
 
@@ -322,10 +382,14 @@ def commune_select(options: dict[str, str]) -> str:
 def kpi_cards(kpis: pd.DataFrame) -> None:
     """Scored indicators as cards: value, gap to target (coloured by direction), target and province on hover."""
     scored = kpis[kpis["status"].isin([rules.MET, rules.NOT_MET])]
+    st.html(DEMO_CSS)
     for start in range(0, len(scored), 3):  # three a row leaves room for the target at 1366 px
         for col, r in zip(st.columns(3), scored.iloc[start:start + 3].itertuples()):
-            col.metric(r.name, r.value_text, border=True, delta_color="normal",
-                       delta=views.signed(r.gap, r.unit, lang()),
+            # a demo value's card is hatched (DEMO_CSS) besides saying «mẫu» after its value
+            box = col.container(key=f"{'demo' if r.origin == 'demo' else 'real'}_card_{r.indicator_code}")
+            zero = queries.nan_to_none(r.gap) == 0
+            box.metric(r.name, r.value_text, border=True, delta_color="normal",
+                       delta=views.gap_text(r.gap, r.unit, lang()), delta_arrow="off" if zero else "auto",
                        delta_description=f"{t('target').lower()} {r.target_text}",
                        help=f"**{r.name}**\n\n{t('target')}: {r.target_text} · {t('province')}: {r.province_text} "
                             f"({t('vs_province')}: {views.signed(r.vs_province, r.unit, lang())})")
@@ -337,7 +401,8 @@ def value_picker(values: pd.DataFrame) -> int | None:
         return None
     labels = {str(r.id): inert(f"{format_value(r.value, r.unit, r.qualifier)} · "
               f"{next((x for x in (r.indicator_name_en if lang() == 'en' else r.indicator_name, r.label) if isinstance(x, str)), t('unmapped'))}"
-              + (f" ({r.facet})" if isinstance(getattr(r, "facet", None), str) and r.facet else ""))
+              + (f" ({i18n.facet_name(r.facet, lang())})" if isinstance(getattr(r, "facet", None), str)
+                 and r.facet else ""))
               for r in values.itertuples()}
     wanted = st.query_params.get("cau")
     choice = st.pills(t("report_values"), list(labels), key="cau_pick", format_func=labels.get,
@@ -358,11 +423,7 @@ def report_document(nodes: list, values: pd.DataFrame, focus: int | None, query:
         inside = [n.id for n in root.walk()]
         hits = sum(len(search.find(n.body, query)) for n in root.walk()) if query else 0
         with st.expander(inert(root.title) + (f"  ({hits})" if hits else ""), expanded=home in inside or bool(hits)):
-            for node in root.walk():
-                if node is not root:
-                    st.html(reports.heading_html(node.title, node.level, query))
-                if node.body:
-                    st.html('<div class="report-body">' + reports.body_html(node.body, marks, focus, query) + "</div>")
+            st.html(reports.section_html(root, marks, focus, query))  # one block: no gap between items
     if focus and home:
         script = ("<script>setTimeout(() => { const e = document.getElementById('%s');"
                   " if (e) e.scrollIntoView({block: 'center'}); }, 400)</script>") % reports.anchor(focus)
@@ -388,99 +449,12 @@ def search_results(hits: list, query: str) -> None:
         st.info(t("search_none", q=inert(query)))
         return
     st.caption(t("search_count", n=len(hits), q=inert(query)))
+    lang_link = "&amp;lang=en" if lang() == "en" else ""  # a link opens a new session: it carries the language
     st.html(REPORT_CSS + "".join(
-        f'<div class="report-body"><b><a href="xa?xa={inert(h.commune_code)}&amp;ky={inert(h.period_code)}" target="_self">'
-        f"{inert(h.commune_name)}</a> · {inert(h.period_code)} · {inert(h.section)}</b><br>{h.snippet_html}</div><hr>"
+        f'<div class="report-body"><b><a href="xa?xa={inert(h.commune_code)}&amp;ky={inert(h.period_code)}{lang_link}"'
+        f' target="_self">{inert(h.commune_name)}</a> · {inert(h.period_code)} · {inert(h.section)}</b><br>'
+        f"{h.snippet_html}</div><hr>"
         for h in hits))
-
-
-def meeting_chrome() -> None:
-    """Meeting mode's look: no sidebar or header, large black-on-white type, keyboard control."""
-    st.html(MEETING_CSS)
-    st.html(MEETING_KEYS_JS, unsafe_allow_javascript=True)
-
-
-def meeting_setup(periods: pd.DataFrame, options: dict[str, str], default: list[str]):
-    """Period, communes to present and timer, under the slides; returns them and whether to re-snapshot."""
-    with st.expander(t("meeting_setup")):
-        codes = list(periods["code"])
-        cols = st.columns([1, 3, 1, 1])
-        period = cols[0].selectbox(t("period"), codes, key="meeting_period",
-                                   index=codes.index(st.session_state.get("_period", codes[0]))
-                                   if st.session_state.get("_period") in codes else 0)
-        chosen = cols[1].multiselect(t("meeting_communes"), list(options), default=default,
-                                     format_func=lambda c: options.get(c, c), key="meeting_communes")
-        seconds = cols[2].number_input(t("meeting_auto"), 0, 600, 0, 5, key="meeting_auto",
-                                       on_change=_move, args=(0, 1))  # the timer counts from now
-        refresh = cols[3].button(t("meeting_refresh"), key="meeting_refresh")
-        st.html(f'<a href="./?lang={lang()}" target="_self">← {_esc(t("exit_meeting"))}</a>'
-                f' &nbsp;·&nbsp; {_esc(t("meeting_keys"))}')
-    return period, chosen, int(seconds), refresh
-
-
-def meeting_snapshot(take, period: str, chosen: list[str], refresh: bool):
-    """The meeting's frozen snapshot, kept in the session; taken again only on request or new setup."""
-    snap = st.session_state.get("meeting_snapshot")
-    if refresh or snap is None or snap.period != period or list(snap.communes) != chosen:
-        snap = take(period, chosen)
-        st.session_state["meeting_snapshot"] = snap
-        st.session_state["slide"] = 0
-    return snap
-
-
-def _move(step: int, count: int) -> None:
-    if step:
-        st.session_state["slide"] = (st.session_state.get("slide", 0) + step) % max(count, 1)
-    st.session_state["slide_at"] = time.monotonic()
-
-
-def _render_slide(slide: meeting.Slide, number: int, count: int, stamp: str) -> None:
-    head, right = st.columns([3, 2])
-    head.html(f'<p class="slide-title">{_esc(slide.title)}</p>'
-              f'<p class="slide-sub">{_esc(slide.subtitle)}</p>')
-    right.html(f'<p class="slide-count">{number}/{count}</p><p style="text-align:right">'
-               f'<span class="slide-stamp">{_esc(stamp)}</span></p>')
-    if slide.cards:
-        st.html('<div class="slide-cards">' + "".join(
-            f'<div class="slide-card"><div class="l">{_esc(lab)}</div><div class="v">'
-            f'{_esc(val)}</div><div class="n">{_esc(note)}</div></div>'
-            for lab, val, note in slide.cards) + "</div>")
-    if slide.figure is not None:
-        plot(slide.figure, key=f"slide_fig_{slide.key}")
-    if slide.table is not None:
-        head = "".join(f"<th>{_esc(str(c))}</th>" for c in slide.table.columns)
-        colours = {views.status_name(k, lang()): c for k, c in charts.STATUS_COLOURS.items()}
-        body = "".join("<tr>" + "".join(
-            f'<td><b style="color:{colours[v]}">{_esc(v)}</b></td>' if v in colours else f"<td>{_esc(str(v))}</td>"
-            for v in row) + "</tr>" for row in slide.table.itertuples(index=False))
-        st.html(f'<table class="slide-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
-
-
-def slide_deck(slides: list, stamp: str, seconds: int) -> None:
-    """The slides, one at a time; ←/→ buttons (also keyboard), and an optional timer."""
-    count = len(slides)
-
-    @st.fragment(run_every=seconds or None)
-    def deck() -> None:
-        if seconds and time.monotonic() - st.session_state.get("slide_at", 0) >= seconds - 0.2:
-            _move(1, count)
-        index = st.session_state.get("slide", 0) % max(count, 1)
-        with st.container(key="slide"):
-            _render_slide(slides[index], index + 1, count, stamp)
-        left, _, right = st.columns([1, 4, 1])
-        left.button(t("previous"), key="meeting_prev", shortcut="Left", on_click=_move, args=(-1, count),
-                    icon=":material/arrow_back:", width="stretch")
-        right.button(t("next"), key="meeting_next", shortcut="Right", on_click=_move, args=(1, count),
-                     icon=":material/arrow_forward:", width="stretch", type="primary")
-
-    st.session_state.setdefault("slide_at", time.monotonic())
-    deck()
-
-
-def session_period(codes: list[str]) -> str:
-    """The period chosen earlier in this session (on any page), else the latest."""
-    chosen = st.session_state.get("_period")
-    return chosen if chosen in codes else codes[0]
 
 
 def container(**kwargs):
@@ -512,10 +486,26 @@ def time_page(path: str, url: str, repeat: int = 5) -> float:
             os.environ["DATABASE_URL"] = previous
 
 
+def uploader(label: str, help_text: str, **kwargs):
+    """A file uploader that speaks the interface language.
+
+    Streamlit's uploader has no label translation ("Upload", "200MB per file"): its own
+    texts are hidden by CSS and the button relabelled; our help text says the real limit
+    (the server's ``maxUploadSize`` is 20 MB, in .streamlit/config.toml).
+    """
+    st.html(uploader_css(t("upload_button")))
+    files = st.file_uploader(label, **kwargs)
+    st.caption(help_text)
+    return files
+
+
 # Page-specific widgets, re-exported so pages keep calling ``ui.<name>`` (imported last:
 # they use the helpers above).
 from dashboard.ui.maps import (  # noqa: E402
     boundary_upload, indicator_select, map_chart, map_mode_select, map_view, open_commune, report_box,
+)
+from dashboard.ui.meeting import (  # noqa: E402
+    meeting_chrome, meeting_setup, meeting_snapshot, session_period, slide_deck,
 )
 from dashboard.ui.review import (  # noqa: E402
     actor_name, audit_table, manual_entry_form, report_select, report_upload, review_table,

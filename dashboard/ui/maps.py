@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.config import database_url
 from dashboard.markup import inert
-from dashboard.ui import data_version, engine, lang, t
+from dashboard.ui import data_version, engine, lang, t, uploader
 
 COMMUNE_PAGES = ("pages/commune.py", "pages/xa.py", "pages/communes.py")
 
@@ -43,7 +43,7 @@ def map_mode_select(key: str = "map_mode") -> str:
 
 def map_chart(view: dict, key: str = "map") -> str | None:
     """Draw the map; return the GSO code of the commune whose dot was clicked, if any."""
-    event = st.plotly_chart(view["figure"], use_container_width=True, key=key, on_select="rerun",
+    event = st.plotly_chart(view["figure"], width="stretch", key=key, on_select="rerun",
                             selection_mode="points", config=view["config"])
     points = (event.get("selection") or {}).get("points", []) if event else []
     codes = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
@@ -68,8 +68,8 @@ def open_commune(code: str, name: str) -> None:
 def boundary_upload(key: str = "boundary_file"):
     """The admin's boundary upload: (file or None, accept gaps, check clicked, import clicked)."""
     with st.expander(t("map_import")):
-        upload = st.file_uploader(t("map_import_file"), key=key,
-                                  type=["geojson", "json", "zip", "gpkg", "kml", "kmz"])
+        upload = uploader(t("map_import_file"), t("upload_help_geo"), key=key,
+                          type=["geojson", "json", "zip", "gpkg", "kml", "kmz"])
         accept = st.checkbox(t("map_accept_gaps"), key=f"{key}_accept")
         left, middle, right = st.columns(3)
         check = left.button(t("map_check"), key=f"{key}_check", disabled=upload is None)

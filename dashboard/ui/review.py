@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.errors import DashboardError
 from dashboard.markup import inert
-from dashboard.ui import dataframe, engine, errors_shown, query, show_error, t
-
-_STATUS_VI = {"imported": "đã nhập", "replaced": "đã nhập, thay bản cũ", "unchanged": "đã có, không đổi",
-              "dry-run": "chạy thử"}
+from dashboard.ui import dataframe, engine, errors_shown, lang, query, show_error, t, uploader
 
 
 def actor_name() -> str:
@@ -39,12 +37,12 @@ def report_upload(actor: str) -> None:
     from dashboard.errors import MissingMetadata
     from dashboard.ingest.worker import ingest_isolated  # a worker process: one odd file cannot stall the server
 
-    files = st.file_uploader(t("upload_reports"), type=["docx", "pdf", "txt", "md"], accept_multiple_files=True,
-                             key="review_upload")
+    files = uploader(t("upload_reports"), t("upload_help"), type=["docx", "pdf", "txt", "md"],
+                     accept_multiple_files=True, key="review_upload", label_visibility="collapsed")
     options, names = _commune_options()
     left, right, third = st.columns([2, 1, 1])
     commune = left.selectbox(t("fallback_commune"), options, key="review_commune",
-                             format_func=lambda c: f"{names[c]} ({c})" if c else "—")
+                             format_func=lambda c: f"{names[c]} ({c})" if c else t("none_chosen"))
     period = right.text_input(t("fallback_period"), key="review_period").strip()
     dry_run = third.checkbox(t("dry_run"), key="review_dry_run")
     if not files or not st.button(t("import"), key="review_import", type="primary"):
@@ -68,7 +66,8 @@ def report_upload(actor: str) -> None:
             show_error(exc)
             continue
         info = result.as_dict()
-        st.success(t("imported_file", file=inert(upload.name), status=_STATUS_VI.get(result.status, result.status),
+        status = t(f"status_{result.status}") if f"status_{result.status}" in i18n.LABELS else result.status
+        st.success(t("imported_file", file=inert(upload.name), status=status,
                      commune=inert(info["commune_name"]), period=inert(info["period"]), n=len(info["observations"]),
                      c=len(info["candidates"])))
         for message in info["messages"]:
@@ -84,43 +83,101 @@ def report_select() -> int | None:
     if frame.empty:
         st.info(t("no_reports"))
         return None
-    labels = {int(r.id): f"{r.commune_name} · {r.period_code} · {r.file_name} "
-                         f"({r.mapped} giá trị, {r.unmapped} chưa gán, {r.reviewed} đã duyệt)"
+    # The counts are not in the label: Streamlit keeps a select's shown label after a rerun, so
+    # they would go stale; the review's progress line under the table says them.
+    labels = {int(r.id): t("report_label", commune=r.commune_name, period=r.period_code, file=r.file_name)
               for r in frame.itertuples()}
     return st.selectbox(t("choose_report"), list(labels), format_func=labels.get, key="review_report")
 
 
 def review_table(report_id: int, actor: str) -> None:
-    """The report's values beside their sentences; edits are saved as accept / correct / map."""
-    from dashboard import catalog, review
+    """The report's values beside their sentences; bulk accept, and edits saved as accept / correct / map.
 
+    Column set and labels come from :data:`REVIEW_COLUMNS`, so a new column (confidence,
+    suggestions) is one entry there plus its config in :func:`_review_config`.
+    """
+    from dashboard import review
+
+    key = f"review_editor_{report_id}"
     frame = review.report_values(engine(), report_id)
-    codes = [""] + [s.code for s in catalog.indicators()]
-    shown = frame[["id", "indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit",
-                   "section_number", "evidence", "label", "reviewed"]].copy()
+    shown = frame[[c for c in REVIEW_COLUMNS if c in frame]].copy()
+    shown.insert(1, "selected", False)
     shown["indicator_code"] = shown["indicator_code"].fillna("")
     shown["qualifier"] = shown["qualifier"].fillna("")
     shown["reviewed"] = shown["reviewed"].astype(bool)
     edited = st.data_editor(
-        shown, key=f"review_editor_{report_id}", hide_index=True, use_container_width=True,
-        disabled=["id", "unit", "section_number", "evidence", "label"],
-        column_config={
-            "id": None,
-            "indicator_code": st.column_config.SelectboxColumn(t("indicator"), options=codes),
-            "facet": st.column_config.TextColumn(t("facet")),
-            "value": st.column_config.NumberColumn(t("value"), format="%.1f"),
-            "qualifier": st.column_config.SelectboxColumn(t("qualifier"), options=list(review.QUALIFIERS)),
-            "numerator": st.column_config.NumberColumn(t("numerator")),
-            "denominator": st.column_config.NumberColumn(t("denominator")),
-            "section_number": st.column_config.TextColumn(t("section")),
-            "evidence": st.column_config.TextColumn(t("evidence"), width="large"),
-            "label": st.column_config.TextColumn(t("unmapped"), width="medium"),
-            "reviewed": st.column_config.CheckboxColumn(t("reviewed")),
-        })
-    if not st.button(t("save_review"), key="review_save"):
-        return
+        shown, key=key, hide_index=True, width="stretch", placeholder="—",
+        disabled=["id", "unit", "section_number", "evidence", "label", "code"],
+        # what was decided (selected, reviewed) first: it stays in view however wide the sentences are
+        column_order=["selected", "reviewed", *(c for c in shown.columns if c not in ("id", "selected", "reviewed"))],
+        column_config=_review_config())
+    flash = st.session_state.pop("review_flash", None)
+    if flash:  # the result of the last click: right above the buttons, and as a toast wherever the page is scrolled
+        st.success(flash[1])
+        st.toast(flash[1], icon=":material/check_circle:")
+    st.caption(t("review_progress", **review.progress(engine(), report_id)))
+    left, middle, right = st.columns([1, 1, 1])
+    every = left.button(t("accept_all"), key="review_accept_all", type="primary", icon=":material/done_all:",
+                        width="stretch")
+    chosen = middle.button(t("accept_selected"), key="review_accept_selected", icon=":material/check:",
+                           width="stretch")
+    save = right.button(t("save_review"), key="review_save", icon=":material/save:", width="stretch")
+    message = None
     with errors_shown():
-        st.success(t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
+        if every:
+            message = ("success", t("accepted", n=review.accept_all(engine(), report_id, actor),
+                                    **review.progress(engine(), report_id)))
+        elif chosen:
+            ids = review.selected_ids(edited)
+            message = ("success", t("accepted", n=review.accept_many(engine(), ids, actor),
+                                    **review.progress(engine(), report_id))) if ids else \
+                ("warning", t("nothing_selected"))
+        elif save:
+            message = ("success", t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
+    if message and message[0] == "success":
+        # Redraw at once: the table, the report's counts in its picker, and the message by the buttons.
+        st.session_state["review_flash"] = message
+        st.session_state.pop(key, None)
+        st.rerun()
+    if message:
+        st.warning(message[1])
+
+
+# The review table's columns, in order (``id`` is hidden; ``selected`` is added in front).
+REVIEW_COLUMNS = ["id", "indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit",
+                  "section_number", "evidence", "label", "reviewed"]
+
+
+def _review_config() -> dict:
+    from dashboard import catalog, review
+
+    specs = {s.code: s for s in catalog.indicators()}
+    en = lang() == "en"
+
+    def name(code: str) -> str:
+        if not code:
+            return t("none_chosen")
+        spec = specs.get(code)
+        return (spec.name_en if en else spec.name_vi) if spec else code
+
+    return {
+        "selected": st.column_config.CheckboxColumn(t("select_row"), width="small"),
+        "indicator_code": st.column_config.SelectboxColumn(
+            t("indicator"), options=["", *specs], format_func=name, width="medium",
+            help=t("indicator_code_help")),
+        "facet": st.column_config.TextColumn(t("facet")),
+        "value": st.column_config.NumberColumn(t("value"), format="localized"),
+        "qualifier": st.column_config.SelectboxColumn(
+            t("qualifier"), options=list(review.QUALIFIERS),
+            format_func=lambda q: i18n.qualifier_name(q, lang()) if q else "—"),
+        "numerator": st.column_config.NumberColumn(t("numerator"), format="localized"),
+        "denominator": st.column_config.NumberColumn(t("denominator"), format="localized"),
+        "unit": st.column_config.TextColumn(t("unit"), width="small"),
+        "section_number": st.column_config.TextColumn(t("section"), width="small"),
+        "evidence": st.column_config.TextColumn(t("evidence"), width="large"),
+        "label": st.column_config.TextColumn(t("unmapped"), width="medium"),
+        "reviewed": st.column_config.CheckboxColumn(t("reviewed"), width="small"),
+    }
 
 
 def manual_entry_form(actor: str) -> None:
@@ -134,11 +191,12 @@ def manual_entry_form(actor: str) -> None:
         commune = a.selectbox(t("commune_name"), options[1:], key="manual_commune",
                               format_func=lambda x: f"{names[x]} ({x})")
         code = b.selectbox(t("indicator"), list(specs), key="manual_indicator",
-                           format_func=lambda x: f"{specs[x].name_vi} ({x})")
+                           format_func=lambda x: specs[x].name_en if lang() == "en" else specs[x].name_vi)
         period = c.text_input(t("period"), value=st.query_params.get("ky", "9T/2025"), key="manual_period")
         d, e, f, g = st.columns(4)
         value = d.number_input(t("value"), value=None, key="manual_value", format="%.1f")
-        qualifier = e.selectbox(t("qualifier"), list(review.QUALIFIERS), key="manual_qualifier")
+        qualifier = e.selectbox(t("qualifier"), list(review.QUALIFIERS), key="manual_qualifier",
+                                format_func=lambda q: i18n.qualifier_name(q, lang()) if q else "—")
         numerator = f.number_input(t("numerator"), value=None, key="manual_numerator")
         denominator = g.number_input(t("denominator"), value=None, key="manual_denominator")
         note = st.text_input(t("note"), key="manual_note")
@@ -153,4 +211,7 @@ def audit_table() -> None:
     """The newest audit entries."""
     from dashboard import review
 
-    dataframe(review.audit_trail(engine(), 50), key="audit_table")
+    from dashboard import views
+
+    dataframe(views.audit_view(review.audit_trail(engine(), 50), lang()), key="audit_table")
+    st.caption(t("demo_remove_admin"))

@@ -69,14 +69,21 @@ def _import_seed_reports(url: str) -> None:
 BROWSER_DB_HOOKS: list = [_import_seed_reports]
 
 
+# Where the browser tests' server writes its log (stdout and stderr), read by the test that
+# checks it has no deprecation warnings.
+SERVER_LOG: list[Path] = []
+
+
 @pytest.fixture(scope="session")
-def server(browser_db) -> str:
+def server(browser_db, tmp_path_factory) -> str:
     """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": browser_db, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = subprocess.DEVNULL
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    SERVER_LOG.append(log_path)
+    log = open(log_path, "w", encoding="utf-8")  # closed when the server stops
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -99,6 +106,7 @@ def server(browser_db) -> str:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 @pytest.fixture(scope="session")

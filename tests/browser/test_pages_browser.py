@@ -87,7 +87,7 @@ def test_explorer_downloads_the_rows_shown_as_csv_with_vietnamese_intact(offline
         assert list(sheets) == ["Số liệu", "Thông tin"]
         assert sheets["Số liệu"]["Mã xã"].astype(str).tolist() == frame["Mã xã"].astype(str).tolist()
         stamp = dict(zip(sheets["Thông tin"]["Thông tin"], sheets["Thông tin"]["Giá trị"]))
-        assert stamp["Kỳ báo cáo"] == "9T/2025" and "loại đơn vị=phường" in stamp["Bộ lọc"]
+        assert stamp["Kỳ báo cáo"] == "9T/2025" and "loại đơn vị: phường" in stamp["Bộ lọc"]
     check_clean(view)
 
 
@@ -99,7 +99,7 @@ def test_explorer_filters_survive_a_trip_to_another_page(offline_page):
     page.get_by_role("link", name="Chỉ tiêu").first.click()
     view.wait_idle()
     assert "tru_cot=GOV" in page.url and "loai=ph" in page.url
-    assert "trụ cột=GOV; loại đơn vị=phường" in page.inner_text(MAIN)
+    assert "trụ cột: Chính quyền số; loại đơn vị: phường" in page.inner_text(MAIN)
 
 
 @pytest.mark.parametrize("size", SIZES)
