@@ -1,0 +1,240 @@
+"""Roll-ups in SQL: target vs actual per commune and per province, computed by the database.
+
+SQLAlchemy Core selects that run the same on SQLite and PostgreSQL. The rules come from
+:mod:`dashboard.status` (its ``*_sql`` builders and precedence tables), which stays the single
+definition; the query layer (:mod:`dashboard.queries`) runs these and returns DataFrames.
+
+One pass per view: the observation that counts for each commune × indicator (manual > report >
+demo, kept current by triggers as values are written), one target per indicator (and a commune's own, when it has one)
+by a window function, status and gap by ``CASE``, the province by ``GROUP BY``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, func, literal, null, select, true, union_all
+
+from dashboard import status as st
+from dashboard.models import Commune, Indicator, Observation, Target
+from dashboard.triggers import CURRENT_OBSERVATIONS as CURRENT
+
+OBS = Observation.__table__
+COMMUNES = Commune.__table__
+INDICATORS = Indicator.__table__
+TARGETS = Target.__table__
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a roll-up is narrowed to (the SQL side of :class:`dashboard.queries.Filters`)."""
+
+    indicator: str | None = None
+    pillar: str | None = None
+    unit_type: str | None = None
+    commune: str | None = None
+
+
+def best_observations(period: str, indicator: str | None = None, commune: str | None = None,
+                      pillar: str | None = None) -> Select:
+    """One headline observation per commune × indicator of ``period``: manual > report > demo.
+
+    Which one counts is kept by the database as values are written (``current_observations``,
+    :mod:`dashboard.triggers`), so this is a primary-key range read, not a ranking.
+    """
+    cur = CURRENT
+    q = select(
+        OBS.c.commune_code, OBS.c.indicator_code, OBS.c.value, OBS.c.qualifier, OBS.c.numerator,
+        OBS.c.denominator, OBS.c.unit.label("obs_unit"), OBS.c.origin, OBS.c.evidence,
+        OBS.c.section_number, OBS.c.report_id, OBS.c.reviewed, OBS.c.updated_at,
+        OBS.c.id.label("observation_id"),
+    ).select_from(cur.join(OBS, OBS.c.id == cur.c.observation_id)).where(cur.c.period_code == period)
+    if indicator:
+        q = q.where(cur.c.indicator_code == indicator)
+    if commune:
+        q = q.where(cur.c.commune_code == commune)
+    if pillar:
+        q = q.where(cur.c.indicator_code.in_(select(INDICATORS.c.code).where(INDICATORS.c.pillar == pillar)))
+    return q
+
+
+def _year_order(year: int) -> tuple:
+    """ORDER BY terms of :func:`dashboard.status.year_rank`, then the row id."""
+    d = TARGETS.c.year - literal(year)
+    return case((d == 0, 0), (d > 0, 1), else_=2), func.abs(d), TARGETS.c.id
+
+
+def general_targets(year: int, level: str):
+    """Subquery: the one general target (no commune code) per indicator at ``level``."""
+    order = st.TARGET_ORDER[level]
+    scope_rank = case({s: i for i, s in enumerate(order)}, value=TARGETS.c.scope, else_=len(order))
+    rn = func.row_number().over(partition_by=TARGETS.c.indicator_code,
+                                order_by=(scope_rank, *_year_order(year)))
+    ranked = select(TARGETS.c.indicator_code, TARGETS.c.value, TARGETS.c.scope, TARGETS.c.source,
+                    TARGETS.c.standing, rn.label("rn")).where(
+        TARGETS.c.commune_code.is_(None), TARGETS.c.scope.in_(order)).subquery()
+    return select(ranked).where(ranked.c.rn == 1).subquery(f"target_{level}")
+
+
+def own_targets(year: int):
+    """Subquery: each commune's own target per indicator (scope ``commune`` with its code)."""
+    rn = func.row_number().over(partition_by=(TARGETS.c.indicator_code, TARGETS.c.commune_code),
+                                order_by=_year_order(year))
+    ranked = select(TARGETS.c.indicator_code, TARGETS.c.commune_code, TARGETS.c.value, TARGETS.c.scope,
+                    TARGETS.c.source, TARGETS.c.standing, rn.label("rn")).where(
+        TARGETS.c.scope == "commune", TARGETS.c.commune_code.is_not(None)).subquery()
+    return select(ranked).where(ranked.c.rn == 1).subquery("target_own")
+
+
+def _targets_joined(year: int, source, commune_col, indicator_col):
+    """``source`` LEFT JOIN the commune's own and the general target, and the target columns."""
+    own, general = own_targets(year), general_targets(year, "commune")
+    has_own = own.c.value.is_not(None)
+    joined = (source.outerjoin(own, and_(own.c.indicator_code == indicator_col, own.c.commune_code == commune_col))
+              .outerjoin(general, general.c.indicator_code == indicator_col))
+    columns = [case((has_own, own.c[k]), else_=general.c[k]).label(name) for k, name in (
+        ("value", "target"), ("scope", "target_scope"), ("source", "target_source"),
+        ("standing", "target_standing"))]
+    return joined, columns
+
+
+def _commune_and_indicator_columns(communes, inds) -> list:
+    return [communes.c.code.label("commune_code"), communes.c.name.label("commune_name"),
+            communes.c.short_name, communes.c.unit_type, inds.c.code.label("indicator_code"),
+            inds.c.name_vi.label("indicator_name"), inds.c.name_en.label("indicator_name_en"),
+            inds.c.pillar, inds.c.unit, inds.c.direction, inds.c.rollup, inds.c.position]
+
+
+_VALUE_COLUMNS = ("value", "qualifier", "numerator", "denominator", "origin", "evidence",
+                  "section_number", "report_id")
+
+
+def commune_grid(period: str, year: int, scope: Scope = Scope(), with_missing: bool = True):
+    """Subquery: every commune × indicator in ``scope`` with its best value, target, gap and status.
+
+    Communes without a value are there too (status ``chưa có số liệu``) unless ``with_missing``
+    is false (roll-ups need only the values), so a view always lists every unit of the register.
+    The rows with a value are driven by the period's observations (one pass, joined by primary
+    key); the rows without one by an index probe each, which keeps SQLite from scanning a
+    window-function result once per grid row.
+    """
+    communes = select(COMMUNES.c.code, COMMUNES.c.name, COMMUNES.c.short_name, COMMUNES.c.unit_type)
+    if scope.unit_type:
+        communes = communes.where(COMMUNES.c.unit_type == scope.unit_type)
+    if scope.commune:
+        communes = communes.where(COMMUNES.c.code == scope.commune)
+    communes = communes.subquery("c")
+    inds = select(INDICATORS)
+    if scope.indicator:
+        inds = inds.where(INDICATORS.c.code == scope.indicator)
+    if scope.pillar:
+        inds = inds.where(INDICATORS.c.pillar == scope.pillar)
+    inds = inds.subquery("i")
+    best = best_observations(period, scope.indicator, scope.commune, scope.pillar).subquery("best")
+    source = best.join(communes, communes.c.code == best.c.commune_code).join(
+        inds, inds.c.code == best.c.indicator_code)
+    source, target_columns = _targets_joined(year, source, best.c.commune_code, best.c.indicator_code)
+    valued = select(*_commune_and_indicator_columns(communes, inds),
+                    *[best.c[k] for k in _VALUE_COLUMNS], *target_columns).select_from(source)
+    if with_missing:
+        any_value = select(literal(1)).where(
+            OBS.c.period_code == period, OBS.c.indicator_code == inds.c.code,
+            OBS.c.commune_code == communes.c.code, OBS.c.facet == "").exists()
+        source, target_columns = _targets_joined(year, communes.join(inds, true()), communes.c.code, inds.c.code)
+        missing = select(*_commune_and_indicator_columns(communes, inds),
+                         *[null().label(k) for k in _VALUE_COLUMNS], *target_columns
+                         ).select_from(source).where(~any_value)
+        base = union_all(valued, missing).subquery("base")
+    else:
+        base = valued.subquery("base")
+    g = base.c
+    return select(
+        base,
+        case((st.is_result_sql(g.value, g.qualifier), st.gap_sql(g.value, g.target, g.direction)),
+             else_=null()).label("gap"),
+        st.status_sql(g.value, g.qualifier, g.target, g.direction).label("status"),
+    ).subquery("grid")
+
+
+def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | None = None) -> Select:
+    """The commune table: one row per commune × indicator, in catalog then code order."""
+    grid = commune_grid(period, year, scope)
+    q = select(grid)
+    if status:
+        q = q.where(grid.c.status == status)
+    return q.order_by(grid.c.position, grid.c.commune_code)
+
+
+def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
+    """The province roll-up: one row per indicator (Σnum/Σden, mean or sum), in catalog order."""
+    grid = commune_grid(period, year, Scope(indicator=scope.indicator, pillar=scope.pillar,
+                                            unit_type=scope.unit_type), with_missing=False)
+    g = grid.c
+    result = st.is_result_sql(g.value, g.qualifier)
+
+    def when_result(expr):
+        return case((result, expr), else_=null())
+
+    def count_if(cond):
+        return func.sum(case((cond, 1), else_=0))
+
+    agg = select(
+        g.indicator_code,
+        count_if(result).label("reporting"),
+        count_if(and_(result, g.numerator.is_not(None), g.denominator.is_not(None))).label("with_counts"),
+        func.sum(when_result(g.numerator)).label("sum_num"),
+        func.sum(when_result(g.denominator)).label("sum_den"),
+        func.sum(when_result(g.value)).label("sum_value"),
+        func.avg(when_result(g.value)).label("mean_value"),
+        count_if(g.status == st.MET).label("met"),
+        count_if(g.origin == "demo").label("demo"),
+    ).group_by(g.indicator_code).subquery("agg")
+    total = select(func.count()).select_from(COMMUNES)
+    if scope.unit_type:
+        total = total.where(COMMUNES.c.unit_type == scope.unit_type)
+    total = total.scalar_subquery()
+    target = general_targets(year, "province")
+    a, i = agg.c, INDICATORS.c
+    reporting = func.coalesce(a.reporting, 0)
+    by_counts = and_(i.rollup == "ratio", a.with_counts == a.reporting)
+    rolled = select(
+        i.code.label("indicator_code"), i.name_vi.label("indicator_name"),
+        i.name_en.label("indicator_name_en"), i.pillar, i.unit, i.direction, i.rollup,
+        case((reporting == 0, null()),
+             (by_counts, case((a.sum_den != 0, 100.0 * a.sum_num / a.sum_den), else_=null())),
+             (i.rollup == "sum", a.sum_value), else_=a.mean_value).label("value"),
+        case((and_(reporting > 0, by_counts), a.sum_num), else_=null()).label("numerator"),
+        case((and_(reporting > 0, by_counts), a.sum_den), else_=null()).label("denominator"),
+        target.c.value.label("target"), target.c.scope.label("target_scope"),
+        target.c.source.label("target_source"), target.c.standing.label("target_standing"),
+        reporting.label("communes_reporting"), func.coalesce(a.met, 0).label("communes_met"),
+        total.label("communes_total"), func.coalesce(a.demo, 0).label("demo_values"), i.position,
+    ).select_from(INDICATORS.outerjoin(agg, i.code == a.indicator_code)
+                  .outerjoin(target, target.c.indicator_code == i.code))
+    if scope.indicator:
+        rolled = rolled.where(i.code == scope.indicator)
+    if scope.pillar:
+        rolled = rolled.where(i.pillar == scope.pillar)
+    rolled = rolled.subquery("rolled")
+    r = rolled.c
+    count_target = and_(r.rollup == "sum", func.coalesce(r.target_scope, "") != "province", r.direction != "none")
+    return select(
+        rolled,
+        st.gap_sql(r.value, r.target, r.direction).label("gap"),
+        case((count_target, st.status_sql(r.value, None, None, r.direction)),
+             else_=st.status_sql(r.value, None, r.target, r.direction)).label("status"),
+    ).order_by(r.position)
+
+
+def lagging_rows(period: str, year: int, limit: int) -> Select:
+    """Communes ranked by how many scored targets they miss (most first), then by code."""
+    grid = commune_grid(period, year, with_missing=False)
+    g = grid.c
+    not_met = func.sum(case((g.status == st.NOT_MET, 1), else_=0))
+    return (select(g.commune_code, g.commune_name, g.unit_type, not_met.label("not_met"),
+                   func.sum(case((g.status == st.MET, 1), else_=0)).label("met"),
+                   func.sum(case((g.status.in_((st.MET, st.NOT_MET)), 1), else_=0)).label("scored"))
+            .group_by(g.commune_code, g.commune_name, g.unit_type)
+            .having(not_met > 0)
+            .order_by(not_met.desc(), g.commune_code)
+            .limit(limit))
