@@ -156,6 +156,31 @@ def commune_grid(period: str, year: int, scope: Scope = Scope(), with_missing: b
     ).subquery("grid")
 
 
+def scored_values(period: str, year: int, scope: Scope = Scope()):
+    """Subquery for roll-ups: each value that counts, with its direction, roll-up rule, target and status.
+
+    Leaner than :func:`commune_grid`: only the values (the roll-ups ignore communes without
+    one), no names, and the register joined only to filter by unit type.
+    """
+    cur = CURRENT
+    source = cur.join(INDICATORS, INDICATORS.c.code == cur.c.indicator_code)
+    where = [cur.c.period_code == period]
+    if scope.unit_type:
+        source = source.join(COMMUNES, COMMUNES.c.code == cur.c.commune_code)
+        where.append(COMMUNES.c.unit_type == scope.unit_type)
+    if scope.indicator:
+        where.append(cur.c.indicator_code == scope.indicator)
+    if scope.pillar:
+        where.append(INDICATORS.c.pillar == scope.pillar)
+    source, target_columns = _targets_joined(year, source, cur.c.commune_code, cur.c.indicator_code)
+    base = select(cur.c.commune_code, cur.c.indicator_code, INDICATORS.c.direction, cur.c.value,
+                  cur.c.qualifier, cur.c.numerator, cur.c.denominator, cur.c.origin, target_columns[0]
+                  ).select_from(source).where(*where).subquery("scored_base")
+    g = base.c
+    return select(base, st.status_sql(g.value, g.qualifier, g.target, g.direction).label("status")
+                  ).subquery("scored")
+
+
 def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | None = None) -> Select:
     """The commune table: one row per commune × indicator, in catalog then code order."""
     grid = commune_grid(period, year, scope)
@@ -167,8 +192,7 @@ def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | N
 
 def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
     """The province roll-up: one row per indicator (Σnum/Σden, mean or sum), in catalog order."""
-    grid = commune_grid(period, year, Scope(indicator=scope.indicator, pillar=scope.pillar,
-                                            unit_type=scope.unit_type), with_missing=False)
+    grid = scored_values(period, year, scope)
     g = grid.c
     result = st.is_result_sql(g.value, g.qualifier)
 
@@ -228,13 +252,14 @@ def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
 
 def lagging_rows(period: str, year: int, limit: int) -> Select:
     """Communes ranked by how many scored targets they miss (most first), then by code."""
-    grid = commune_grid(period, year, with_missing=False)
-    g = grid.c
+    g = scored_values(period, year).c
     not_met = func.sum(case((g.status == st.NOT_MET, 1), else_=0))
-    return (select(g.commune_code, g.commune_name, g.unit_type, not_met.label("not_met"),
-                   func.sum(case((g.status == st.MET, 1), else_=0)).label("met"),
-                   func.sum(case((g.status.in_((st.MET, st.NOT_MET)), 1), else_=0)).label("scored"))
-            .group_by(g.commune_code, g.commune_name, g.unit_type)
-            .having(not_met > 0)
-            .order_by(not_met.desc(), g.commune_code)
-            .limit(limit))
+    counts = (select(g.commune_code, not_met.label("not_met"),
+                     func.sum(case((g.status == st.MET, 1), else_=0)).label("met"),
+                     func.sum(case((g.status.in_((st.MET, st.NOT_MET)), 1), else_=0)).label("scored"))
+              .group_by(g.commune_code).having(not_met > 0)
+              .order_by(not_met.desc(), g.commune_code).limit(limit)).subquery("lagging")
+    return (select(counts.c.commune_code, COMMUNES.c.name.label("commune_name"), COMMUNES.c.unit_type,
+                   counts.c.not_met, counts.c.met, counts.c.scored)
+            .select_from(counts.join(COMMUNES, COMMUNES.c.code == counts.c.commune_code))
+            .order_by(counts.c.not_met.desc(), counts.c.commune_code))

@@ -35,6 +35,11 @@ def _ranked_by_window(engine) -> set[tuple]:
 
 def _current(engine) -> set[tuple]:
     with engine.connect() as conn:
+        stale = conn.execute(text(
+            "SELECT COUNT(*) FROM current_observations c JOIN observations o ON o.id = c.observation_id "
+            "WHERE c.value IS NOT o.value OR c.qualifier IS NOT o.qualifier OR c.origin IS NOT o.origin "
+            "OR c.numerator IS NOT o.numerator OR c.denominator IS NOT o.denominator")).scalar_one()
+        assert stale == 0, "the copied values differ from the observation's"
         return set(conn.execute(text(
             "SELECT period_code, indicator_code, commune_code, observation_id FROM current_observations")).all())
 
@@ -74,8 +79,11 @@ def test_the_current_value_follows_inserts_updates_details_and_deletes(seeded_en
     _add(seeded_engine, "manual", 75.0)
     assert shown() == ("manual", 75.0)
     with seeded_engine.begin() as conn:
+        conn.execute(update(Observation).where(Observation.origin == "report").values(value=71.0))
+    assert _current(seeded_engine) == _ranked_by_window(seeded_engine)
+    with seeded_engine.begin() as conn:
         conn.execute(update(Observation).where(Observation.origin == "manual").values(origin="demo"))
-    assert shown() == ("report", 70.0)
+    assert shown() == ("report", 71.0)
     with seeded_engine.begin() as conn:
         conn.execute(delete(Observation).where(Observation.origin == "report", Observation.facet == ""))
     assert shown()[0] == "demo"
