@@ -31,10 +31,10 @@ def cmd_init(args) -> int:
         if setup.is_seeded(engine):
             print(f"Cơ sở dữ liệu đã sẵn sàng: {url}")
             return EXIT_OK
-    engine = setup.build(url, with_demo=not args.no_demo)
+    engine = setup.build(url, with_demo=not args.no_demo, province=args.province)
     counts = db.table_counts(engine)
     print(f"Đã khởi tạo {url}: {counts['communes']} đơn vị, {counts['indicators']} chỉ tiêu, "
-          f"{counts['observations']} giá trị.")
+          f"{counts['observations']} giá trị, {counts['boundaries']} ranh giới.")
     return EXIT_OK
 
 
@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", cmd_init, "Tạo cơ sở dữ liệu, nạp danh mục đơn vị, chỉ tiêu và dữ liệu mẫu.")
     p.add_argument("--if-missing", action="store_true", help="không làm gì nếu đã khởi tạo")
     p.add_argument("--no-demo", action="store_true", help="không tạo dữ liệu mẫu")
+    p.add_argument("--province", metavar="MA_TINH",
+                   help="mã tỉnh/thành phố (GSO) của danh mục đơn vị, mặc định 51 (Quảng Ngãi)")
     p = add("demo", cmd_demo, "Tạo lại dữ liệu mẫu, hoặc xoá hết với --remove.")
     p.add_argument("--remove", action="store_true", help="xoá toàn bộ dữ liệu mẫu")
     p = add("status", cmd_status, "Số dòng mỗi bảng, các kỳ báo cáo và mức độ báo cáo.")
