@@ -7,14 +7,18 @@ exceptions into a Vietnamese message on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
 from collections.abc import Callable
 
-from dashboard import db, demo, queries, setup
+from dashboard import db
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
+
+# Each command imports what it uses when it runs (pandas, the register, geometry, the report
+# readers), so ``status`` starts in a fraction of a second.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +29,8 @@ def _engine(args):
 
 def cmd_init(args) -> int:
     """Create (migrate) the database and load register, catalog and, unless told not to, demo data."""
+    from dashboard import setup
+
     url = database_url(args.db)
     if args.if_missing:
         engine = db.connect(url)
@@ -40,6 +46,8 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     """Generate the demo values again, or remove them all with --remove."""
+    from dashboard import demo, setup
+
     engine = setup.build(args.db, with_demo=False)
     with db.session_scope(engine) as s:
         if args.remove:
@@ -53,17 +61,18 @@ def cmd_demo(args) -> int:
 
 def cmd_status(args) -> int:
     """Print row counts per table, the periods with data and their reporting coverage."""
+    from dashboard import summary
+
     engine = _engine(args)
     counts = db.table_counts(engine)
-    periods = queries.periods(engine)
     info = {"database": database_url(args.db), "schema_version": db.schema_version(engine),
             "tables": counts, "periods": []}
-    for code in periods["code"]:
-        real, total = queries.coverage(engine, code, include_demo=False)
-        anyv, _ = queries.coverage(engine, code, include_demo=True)
+    for code in summary.period_codes(engine):
+        real, total = summary.coverage(engine, code, include_demo=False)
+        anyv, _ = summary.coverage(engine, code, include_demo=True)
         info["periods"].append({"period": code, "communes_with_values": anyv,
                                 "communes_with_real_values": real, "communes_total": total,
-                                "has_demo": queries.has_demo(engine, code)})
+                                "has_demo": summary.has_demo(engine, code)})
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -79,7 +88,7 @@ def cmd_status(args) -> int:
 
 def cmd_export(args) -> int:
     """Write a CSV or XLSX snapshot of one period, filtered like the indicator explorer."""
-    from dashboard import export
+    from dashboard import export, queries
 
     engine = _engine(args)
     filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
@@ -92,7 +101,7 @@ def cmd_export(args) -> int:
 
 def cmd_targets(args) -> int:
     """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
-    from dashboard import catalog
+    from dashboard import catalog, queries
 
     engine = _engine(args)
     if args.set:
@@ -112,8 +121,12 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command (also used by the docs test)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command (also used by the docs test).
+
+    ``only`` names the one command about to run: the sub-commands that live beside their
+    domain are then imported only when it is theirs ("" for none of them).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Bảng theo dõi chỉ tiêu KH, CN, ĐMST và chuyển đổi số tỉnh Quảng Ngãi.")
@@ -155,24 +168,36 @@ def build_parser() -> argparse.ArgumentParser:
                    help="phạm vi của mục tiêu")
     p.add_argument("--commune", help="mã xã, cho mục tiêu riêng của một xã")
     p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người đặt (ghi vào nhật ký)")
-    for extra in _extra_commands():
-        extra(sub, add)
+    for name, module in EXTRA_COMMANDS.items():
+        if only is None or only == name:
+            importlib.import_module(module).add_command(sub, add)
     return parser
 
 
-def _extra_commands() -> list[Callable]:
-    """Sub-commands that live beside their domain (ingest, geo, bench)."""
-    from dashboard import bench
-    from dashboard import command_geo
-    from dashboard.ingest import command as ingest_command
+# Sub-commands that live beside their domain: command name → module with ``add_command``.
+EXTRA_COMMANDS = {
+    "ingest": "dashboard.ingest.command",
+    "geo": "dashboard.command_geo",
+    "bench": "dashboard.bench",
+}
+CORE_COMMANDS = ("init", "demo", "status", "export", "targets")
 
-    return [ingest_command.add_command, command_geo.add_command, bench.add_command]
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command ``argv`` asks for, "" for a core one, None when unclear (help: load them all)."""
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or "-h" in argv[:1] or "--help" in argv[:1]:
+        return None
+    if words[0] in EXTRA_COMMANDS:
+        return words[0]
+    return "" if words[0] in CORE_COMMANDS else None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; library errors become a message on stderr and exit code 1."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=_command_of(argv))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from dashboard import rollups
+from dashboard.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
 from dashboard import status as st
 from dashboard.periods import parse as parse_period
 
@@ -152,28 +153,6 @@ def province_table(engine: Engine, period: str, filters: Filters = Filters()) ->
     if filters.status:
         frame = frame[frame["status"] == filters.status]
     return frame.reset_index(drop=True)
-
-
-def coverage(engine: Engine, period: str, include_demo: bool = True) -> tuple[int, int]:
-    """(communes with at least one value for ``period``, total units in the register)."""
-    origins = "('report','manual','demo')" if include_demo else "('report','manual')"
-    with engine.connect() as conn:
-        reported = conn.execute(text(
-            "SELECT COUNT(DISTINCT commune_code) FROM observations WHERE period_code = :p "
-            f"AND indicator_code IS NOT NULL AND origin IN {origins}"), {"p": period}).scalar_one()
-        total = conn.execute(text("SELECT COUNT(*) FROM communes")).scalar_one()
-    return int(reported), int(total)
-
-
-def has_demo(engine: Engine, period: str | None = None) -> bool:
-    """True when demo values are stored (for ``period``, or at all)."""
-    sql = "SELECT 1 FROM observations WHERE origin = 'demo'"
-    params = {}
-    if period:
-        sql += " AND period_code = :p"
-        params["p"] = period
-    with engine.connect() as conn:
-        return conn.execute(text(sql + " LIMIT 1"), params).first() is not None
 
 
 def lagging_communes(engine: Engine, period: str, limit: int = 10) -> pd.DataFrame:
