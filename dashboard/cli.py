@@ -93,9 +93,8 @@ def cmd_export(args) -> int:
     engine = _engine(args)
     filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
                               unit_type=args.unit_type, status=args.status)
-    frame, meta = export.snapshot(engine, args.period, filters)
-    out = export.write(frame, meta, args.out, args.format)
-    print(f"Đã xuất {len(frame)} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
+    out, rows, meta = export.write_period(engine, args.period, filters, args.out, args.format)
+    print(f"Đã xuất {rows} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
     return EXIT_OK
 
 
