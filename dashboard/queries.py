@@ -164,6 +164,49 @@ def lagging_communes(engine: Engine, period: str, limit: int = 10) -> pd.DataFra
     return frame
 
 
+def _name_ranks(engine: Engine):
+    """Each commune's place in Vietnamese dictionary order of its short name, as a VALUES table."""
+    from sqlalchemy import Integer, String, column, values
+
+    from dashboard.text import sort_key
+
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, short_name FROM communes")).all()
+    ordered = sorted(rows, key=lambda r: (sort_key(r[1] or ""), r[0]))
+    # A CTE, so SQLite (which cannot alias a VALUES list's columns inline) reads it too.
+    return values(column("code", String), column("rank", Integer), name="name_rank",
+                  literal_binds=True).data([(code, i) for i, (code, _) in enumerate(ordered)]).cte("name_rank")
+
+
+def commune_window(engine: Engine, period: str, filters: Filters = Filters(), sort: str = "ten",
+                   offset: int = 0, limit: int = 100) -> tuple[pd.DataFrame, int]:
+    """One window of the explorer's table, sorted and filtered by the database, and the total row count.
+
+    Same rows and order as ``views.sort_rows(commune_table(...), sort)[offset:offset + limit]``,
+    but only ``limit`` rows leave the database: a national table (100,000 rows) is shown a page
+    at a time. ``sort`` is one of ``views.SORTS``.
+    """
+    year = parse_period(period).year
+    rows, total = rollups.window_rows(period, year, _scope(filters), filters.status, sort,
+                                      _name_ranks(engine) if sort not in rollups.NON_NAME_SORTS else None,
+                                      max(0, offset), max(0, limit))
+    frame = _as_float(_frame(engine, rows), ["value", "numerator", "denominator", "report_id", "target", "gap"])
+    with engine.connect() as conn:
+        count = int(conn.execute(total).scalar_one())
+    return frame[COMMUNE_COLUMNS], count
+
+
+def ranking_ends(engine: Engine, period: str, filters: Filters = Filters(), n: int = 10) -> pd.DataFrame:
+    """The explorer's ranking chart, best ``n`` and worst ``n`` only (best first), from the database.
+
+    Columns as ``views.ranking`` (commune_name, value, target, status, unit) plus ``rank``
+    (1 = best) and ``total`` (communes ranked), so the chart can say "10 best and 10 worst of 3,321".
+    """
+    year = parse_period(period).year
+    frame = _frame(engine, rollups.ranking_end_rows(period, year, _scope(filters), n, filters.status))
+    return _as_float(frame, ["value", "target"])
+
+
 def nan_to_none(value: object) -> object:
     """Return None for NaN so callers can test with ``is None``."""
     return None if isinstance(value, float) and math.isnan(value) else value

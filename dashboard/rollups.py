@@ -263,3 +263,73 @@ def lagging_rows(period: str, year: int, limit: int) -> Select:
                    counts.c.not_met, counts.c.met, counts.c.scored)
             .select_from(counts.join(COMMUNES, COMMUNES.c.code == counts.c.commune_code))
             .order_by(counts.c.not_met.desc(), counts.c.commune_code))
+
+
+# --- What the explorer shows: one window of rows, the ends of the ranking -----------------------
+
+# Explorer sort orders (the page's ``sap_xep`` values, as in :func:`dashboard.views.sort_rows`).
+STATUS_ORDER = {st.NOT_MET: 0, st.MET: 1, st.NO_TARGET: 2, st.NO_DATA: 3, st.NOT_SCORED: 4}
+NON_NAME_SORTS = ("ma", "ket_qua_giam", "ket_qua_tang", "chenh_lech_tang", "trang_thai")
+
+
+def window_rows(period: str, year: int, scope: Scope, status: str | None, sort: str,
+                name_rank, offset: int, limit: int) -> tuple[Select, Select]:
+    """(one window of the commune table in ``sort`` order, the count of all its rows).
+
+    ``name_rank`` is a ``(code, rank)`` VALUES table giving each commune's place in Vietnamese
+    dictionary order (computed in Python: no database collates Vietnamese alike).
+    """
+    grid = commune_grid(period, year, scope)
+    g = grid.c
+    where = [] if not status else [g.status == status]
+    base_order = (g.position, g.commune_code)
+    if sort == "ma":
+        order = (g.commune_code, g.indicator_code)
+    elif sort in ("ket_qua_giam", "ket_qua_tang", "chenh_lech_tang"):
+        col = g.gap if sort == "chenh_lech_tang" else g.value
+        order = (case((col.is_(None), 1), else_=0), col.desc() if sort == "ket_qua_giam" else col, *base_order)
+    elif sort == "trang_thai":
+        order = (case(STATUS_ORDER, value=g.status, else_=9), case((g.gap.is_(None), 1), else_=0), g.gap,
+                 *base_order)
+    else:  # "ten": by name in Vietnamese order
+        order = (name_rank.c.rank, *base_order)
+    rows = select(grid).where(*where)
+    if sort not in NON_NAME_SORTS:
+        rows = rows.select_from(grid.outerjoin(name_rank, name_rank.c.code == g.commune_code))
+    rows = rows.order_by(*order).offset(offset).limit(limit)
+    total = select(func.count()).select_from(grid).where(*where)
+    return rows, total
+
+
+def ranking_end_rows(period: str, year: int, scope: Scope, n: int, status: str | None = None) -> Select:
+    """The ranking chart's best ``n`` and worst ``n`` communes, best first, with rank and total.
+
+    One indicator: each commune's value (best = highest, or lowest when lower is better).
+    Several: each commune's share of scored targets met, in percent.
+    """
+    grid = commune_grid(period, year, scope, with_missing=False)
+    g = grid.c
+    shown = [] if not status else [g.status == status]
+    single = scope.indicator is not None
+    if single:
+        ranked = select(g.commune_code, g.commune_name, g.value, g.target, g.status, g.unit, g.direction,
+                        ).where(st.is_result_sql(g.value, g.qualifier), *shown).subquery("values_")
+        r = ranked.c
+        best_first = case((r.direction == "down", r.value), else_=-r.value)
+        columns = [r.commune_name, r.value, r.target, r.status, r.unit]
+        order = (best_first, r.commune_code)
+        source = ranked
+    else:
+        scored = g.status.in_((st.MET, st.NOT_MET))
+        shares = select(g.commune_name, (100.0 * func.sum(case((g.status == st.MET, 1), else_=0))
+                                         / func.count()).label("value")
+                        ).where(scored, *shown).group_by(g.commune_name).subquery("shares")
+        r = shares.c
+        columns = [r.commune_name, r.value, null().label("target"), null().label("status"),
+                   literal("%").label("unit")]
+        order = (-r.value, r.commune_name)
+        source = shares
+    numbered = select(*columns, func.row_number().over(order_by=order).label("rank"),
+                      func.count().over().label("total")).select_from(source).subquery("numbered")
+    nb = numbered.c
+    return select(numbered).where((nb.rank <= n) | (nb.rank > nb.total - n)).order_by(nb.rank)

@@ -100,7 +100,7 @@ def test_sql_rollups_match_the_python_rules_on_postgresql(pg_url):
         engine.dispose()
 
 
-def test_data_version_and_current_values_on_postgresql(pg_url):
+def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp_path):
     from datetime import datetime
 
     from sqlalchemy import delete
@@ -119,6 +119,17 @@ def test_data_version_and_current_values_on_postgresql(pg_url):
         with engine.begin() as conn:
             conn.execute(delete(Observation).where(Observation.origin == "manual"))
         assert queries.best_observations(engine, "9T/2025", "GOV_EDOC_RATE", "21349").iloc[0]["origin"] == "demo"
+        # the explorer's window and ranking ends, and the streamed export, on the server too
+        from dashboard import views
+
+        whole = views.sort_rows(queries.commune_table(engine, "9T/2025"), "ten")
+        window, total = queries.commune_window(engine, "9T/2025", queries.Filters(), "ten", 30, 20)
+        assert total == len(whole) and list(window["commune_code"]) == list(whole["commune_code"][30:50])
+        ends = queries.ranking_ends(engine, "9T/2025", queries.Filters(indicator="GOV_EDOC_RATE"), 3)
+        assert len(ends) == 6 and ends["rank"].tolist()[:3] == [1, 2, 3]
+        frame, _ = export.snapshot(engine, "9T/2025")
+        out, rows, _ = export.write_period(engine, "9T/2025", queries.Filters(), tmp_path / "pg.csv", "csv")
+        assert rows == len(frame) and out.read_bytes() == export.csv_bytes(frame)
     finally:
         engine.dispose()
 
