@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
 
 from dashboard import rollups
 from dashboard.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
@@ -164,18 +164,25 @@ def lagging_communes(engine: Engine, period: str, limit: int = 10) -> pd.DataFra
     return frame
 
 
-def _name_ranks(engine: Engine):
-    """Each commune's place in Vietnamese dictionary order of its short name, as a VALUES table."""
-    from sqlalchemy import Integer, String, column, values
+NAME_RANK = Table("tmp_name_rank", MetaData(), Column("code", String(5), primary_key=True),
+                  Column("rank", Integer))
 
+
+def _load_name_ranks(conn) -> None:
+    """Each commune's place in Vietnamese dictionary order of its short name, in a temporary table.
+
+    Computed in Python (no database collates Vietnamese alike) and kept per connection: a
+    temporary table has a key to join on, which an inline VALUES list has not in SQLite.
+    """
     from dashboard.text import sort_key
 
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT code, short_name FROM communes")).all()
+    rows = conn.execute(text("SELECT code, short_name FROM communes")).all()
     ordered = sorted(rows, key=lambda r: (sort_key(r[1] or ""), r[0]))
-    # A CTE, so SQLite (which cannot alias a VALUES list's columns inline) reads it too.
-    return values(column("code", String), column("rank", Integer), name="name_rank",
-                  literal_binds=True).data([(code, i) for i, (code, _) in enumerate(ordered)]).cte("name_rank")
+    conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS tmp_name_rank "
+                      "(code VARCHAR(5) PRIMARY KEY, rank INTEGER)"))
+    conn.execute(NAME_RANK.delete())
+    if ordered:
+        conn.execute(NAME_RANK.insert(), [{"code": code, "rank": i} for i, (code, _) in enumerate(ordered)])
 
 
 def commune_window(engine: Engine, period: str, filters: Filters = Filters(), sort: str = "ten",
@@ -187,12 +194,16 @@ def commune_window(engine: Engine, period: str, filters: Filters = Filters(), so
     at a time. ``sort`` is one of ``views.SORTS``.
     """
     year = parse_period(period).year
+    by_name = sort not in rollups.NON_NAME_SORTS
     rows, total = rollups.window_rows(period, year, _scope(filters), filters.status, sort,
-                                      _name_ranks(engine) if sort not in rollups.NON_NAME_SORTS else None,
-                                      max(0, offset), max(0, limit))
-    frame = _as_float(_frame(engine, rows), ["value", "numerator", "denominator", "report_id", "target", "gap"])
+                                      NAME_RANK if by_name else None, max(0, offset), max(0, limit))
     with engine.connect() as conn:
+        if by_name:
+            _load_name_ranks(conn)
+        frame = pd.read_sql(rows, conn)
         count = int(conn.execute(total).scalar_one())
+        conn.rollback()  # nothing to keep: the temporary table goes with the transaction
+    frame = _as_float(frame, ["value", "numerator", "denominator", "report_id", "target", "gap"])
     return frame[COMMUNE_COLUMNS], count
 
 
