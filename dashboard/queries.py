@@ -100,6 +100,13 @@ def _scope(filters: Filters) -> rollups.Scope:
                          unit_type=filters.unit_type, commune=filters.commune)
 
 
+def _has_own_targets(engine: Engine) -> bool:
+    """Whether any commune has a target of its own (else the roll-ups skip that join)."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT 1 FROM targets WHERE scope = 'commune' AND commune_code IS NOT NULL "
+                                 "LIMIT 1")).first() is not None
+
+
 def best_observations(engine: Engine, period: str, indicator: str | None = None,
                       commune: str | None = None) -> pd.DataFrame:
     """One observation per commune and indicator for ``period``: manual > report > demo."""
@@ -142,7 +149,7 @@ def province_table(engine: Engine, period: str, filters: Filters = Filters()) ->
     share, and whether any value is demo data. Computed by the database in one query.
     """
     year = parse_period(period).year
-    frame = _frame(engine, rollups.province_rows(period, year, _scope(filters)))
+    frame = _frame(engine, rollups.province_rows(period, year, _scope(filters), _has_own_targets(engine)))
     frame = _as_float(frame, ["value", "numerator", "denominator", "target", "gap"])
     for c in ("communes_reporting", "communes_met", "communes_total", "position"):
         frame[c] = frame[c].astype(int)
@@ -158,7 +165,7 @@ def province_table(engine: Engine, period: str, filters: Filters = Filters()) ->
 def lagging_communes(engine: Engine, period: str, limit: int = 10) -> pd.DataFrame:
     """Communes ranked by how many scored targets they miss (most first), then by code."""
     year = parse_period(period).year
-    frame = _frame(engine, rollups.lagging_rows(period, year, limit))
+    frame = _frame(engine, rollups.lagging_rows(period, year, limit, _has_own_targets(engine)))
     for c in ("not_met", "met", "scored"):
         frame[c] = frame[c].astype(int)
     return frame

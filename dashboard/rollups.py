@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, literal, null, select, true, union_all
+from sqlalchemy import Select, and_, case, func, literal, not_, null, select, true, union_all
 
 from dashboard import status as st
 from dashboard.models import Commune, Indicator, Observation, Target
@@ -156,14 +156,22 @@ def commune_grid(period: str, year: int, scope: Scope = Scope(), with_missing: b
     ).subquery("grid")
 
 
-def scored_values(period: str, year: int, scope: Scope = Scope()):
-    """Subquery for roll-ups: each value that counts, with its direction, roll-up rule, target and status.
+def scored_values(period: str, year: int, scope: Scope = Scope(), own: bool = True):
+    """Subquery for roll-ups: each value that counts, with its direction, target and status.
 
     Leaner than :func:`commune_grid`: only the values (the roll-ups ignore communes without
-    one), no names, and the register joined only to filter by unit type.
+    one), no names, the register joined only to filter by unit type, each indicator's
+    direction and general target looked up once per row from one small table, and the
+    communes' own targets joined only when ``own`` (the caller knows whether any exist).
     """
     cur = CURRENT
-    source = cur.join(INDICATORS, INDICATORS.c.code == cur.c.indicator_code)
+    general = general_targets(year, "commune")
+    per_indicator = (select(INDICATORS.c.code, INDICATORS.c.direction, INDICATORS.c.pillar,
+                            general.c.value.label("general_target"))
+                     .select_from(INDICATORS.outerjoin(general, general.c.indicator_code == INDICATORS.c.code))
+                     .subquery("per_indicator"))
+    ind = per_indicator.c
+    source = cur.join(per_indicator, ind.code == cur.c.indicator_code)
     where = [cur.c.period_code == period]
     if scope.unit_type:
         source = source.join(COMMUNES, COMMUNES.c.code == cur.c.commune_code)
@@ -171,14 +179,23 @@ def scored_values(period: str, year: int, scope: Scope = Scope()):
     if scope.indicator:
         where.append(cur.c.indicator_code == scope.indicator)
     if scope.pillar:
-        where.append(INDICATORS.c.pillar == scope.pillar)
-    source, target_columns = _targets_joined(year, source, cur.c.commune_code, cur.c.indicator_code)
-    base = select(cur.c.commune_code, cur.c.indicator_code, INDICATORS.c.direction, cur.c.value,
-                  cur.c.qualifier, cur.c.numerator, cur.c.denominator, cur.c.origin, target_columns[0]
+        where.append(ind.pillar == scope.pillar)
+    target = ind.general_target
+    if own:
+        mine = own_targets(year)
+        source = source.outerjoin(mine, and_(mine.c.indicator_code == cur.c.indicator_code,
+                                             mine.c.commune_code == cur.c.commune_code))
+        target = case((mine.c.value.is_not(None), mine.c.value), else_=ind.general_target)
+    base = select(cur.c.commune_code, cur.c.indicator_code, ind.direction, cur.c.value,
+                  cur.c.qualifier, cur.c.numerator, cur.c.denominator, cur.c.origin, target.label("target")
                   ).select_from(source).where(*where).subquery("scored_base")
     g = base.c
-    return select(base, st.status_sql(g.value, g.qualifier, g.target, g.direction).label("status")
-                  ).subquery("scored")
+    # Met / not met as conditions, not the status text: comparing strings per row is what a
+    # national roll-up would spend its time on.
+    scored = st.scored_sql(g.value, g.qualifier, g.target, g.direction)
+    meets = st.meets_sql(g.value, g.qualifier, g.target, g.direction)
+    return select(base, case((and_(scored, meets), 1), else_=0).label("met"),
+                  case((and_(scored, not_(meets)), 1), else_=0).label("not_met")).subquery("scored")
 
 
 def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | None = None) -> Select:
@@ -190,9 +207,9 @@ def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | N
     return q.order_by(grid.c.position, grid.c.commune_code)
 
 
-def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
+def province_rows(period: str, year: int, scope: Scope = Scope(), own: bool = True) -> Select:
     """The province roll-up: one row per indicator (Σnum/Σden, mean or sum), in catalog order."""
-    grid = scored_values(period, year, scope)
+    grid = scored_values(period, year, scope, own)
     g = grid.c
     result = st.is_result_sql(g.value, g.qualifier)
 
@@ -210,7 +227,7 @@ def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
         func.sum(when_result(g.denominator)).label("sum_den"),
         func.sum(when_result(g.value)).label("sum_value"),
         func.avg(when_result(g.value)).label("mean_value"),
-        count_if(g.status == st.MET).label("met"),
+        func.sum(g.met).label("met"),
         count_if(g.origin == "demo").label("demo"),
     ).group_by(g.indicator_code).subquery("agg")
     total = select(func.count()).select_from(COMMUNES)
@@ -250,13 +267,12 @@ def province_rows(period: str, year: int, scope: Scope = Scope()) -> Select:
     ).order_by(r.position)
 
 
-def lagging_rows(period: str, year: int, limit: int) -> Select:
+def lagging_rows(period: str, year: int, limit: int, own: bool = True) -> Select:
     """Communes ranked by how many scored targets they miss (most first), then by code."""
-    g = scored_values(period, year).c
-    not_met = func.sum(case((g.status == st.NOT_MET, 1), else_=0))
-    counts = (select(g.commune_code, not_met.label("not_met"),
-                     func.sum(case((g.status == st.MET, 1), else_=0)).label("met"),
-                     func.sum(case((g.status.in_((st.MET, st.NOT_MET)), 1), else_=0)).label("scored"))
+    g = scored_values(period, year, own=own).c
+    not_met = func.sum(g.not_met)
+    counts = (select(g.commune_code, not_met.label("not_met"), func.sum(g.met).label("met"),
+                     func.sum(g.met + g.not_met).label("scored"))
               .group_by(g.commune_code).having(not_met > 0)
               .order_by(not_met.desc(), g.commune_code).limit(limit)).subquery("lagging")
     return (select(counts.c.commune_code, COMMUNES.c.name.label("commune_name"), COMMUNES.c.unit_type,

@@ -135,19 +135,29 @@ def is_result_sql(value, qualifier=None):
     return and_(value.is_not(None), func.coalesce(qualifier, "") != PLANNED)
 
 
+def scored_sql(value, qualifier, target, direction):
+    """SQL: :func:`status` would say met or not met (scored direction, a result, a target)."""
+    return and_(direction != "none", is_result_sql(value, qualifier), target.is_not(None))
+
+
+def meets_sql(value, qualifier, target, direction):
+    """SQL: a scored value meets its target (the comparison of :func:`status`, with its qualifier bias)."""
+    biased = {q: b for q, b in QUALIFIER_BIAS.items() if q and b}
+    bias = literal(0) if qualifier is None else case(biased, value=func.coalesce(qualifier, ""), else_=0)
+    return or_(and_(direction == "up", or_(value > target, and_(value == target, bias >= 0))),
+               and_(direction != "up", or_(value < target, and_(value == target, bias <= 0))))
+
+
 def status_sql(value, qualifier, target, direction):
     """SQL ``CASE`` giving :func:`status` of ``value`` (columns or expressions; ``None`` = NULL)."""
     if target is None:  # no target: only "not scored", "no data" or "no target" are possible
         return case((direction == "none", literal(NOT_SCORED)),
                     (not_(is_result_sql(value, qualifier)), literal(NO_DATA)), else_=literal(NO_TARGET))
-    biased = {q: b for q, b in QUALIFIER_BIAS.items() if q and b}
-    bias = literal(0) if qualifier is None else case(biased, value=func.coalesce(qualifier, ""), else_=0)
     return case(
         (direction == "none", literal(NOT_SCORED)),
         (not_(is_result_sql(value, qualifier)), literal(NO_DATA)),
         (target.is_(None), literal(NO_TARGET)),
-        (and_(direction == "up", or_(value > target, and_(value == target, bias >= 0))), literal(MET)),
-        (and_(direction != "up", or_(value < target, and_(value == target, bias <= 0))), literal(MET)),
+        (meets_sql(value, qualifier, target, direction), literal(MET)),
         else_=literal(NOT_MET))
 
 
