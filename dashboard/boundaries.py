@@ -35,7 +35,7 @@ from dashboard import register
 from dashboard.config import PROVINCE_CODE
 from dashboard.db import audit, session_scope
 from dashboard.errors import BoundaryError
-from dashboard.models import AuditEntry, Boundary, Commune
+from dashboard.models import Boundary, BoundaryDerivation, Commune
 
 log = logging.getLogger(__name__)
 
@@ -327,35 +327,30 @@ def store(session: Session, geoms: dict[str, shapely.Geometry], source: str,
     return len(geoms)
 
 
-DERIVE_ACTION = "derive"
-
-
 def ensure_derived(engine: Engine, rebuild: bool = False) -> int:
     """Derive and store the approximate boundaries of the units the register holds, once.
 
-    Only units the package knows get one (a synthetic or foreign register gets none), and the
-    attempt is recorded in the audit log with what it lacked, so a page never derives again
-    on a visit; ``rebuild`` derives anew (``init --province`` after the register changed).
+    Only units the package knows get one (a synthetic or foreign register gets none), and each
+    derivation is recorded with what it lacked (``boundary_derivations``), so a page never
+    derives again on a visit; ``rebuild`` derives anew (``init --province`` after the register
+    changed).
     """
     with session_scope(engine) as s:
         codes = set(s.scalars(select(Commune.code)))
         if not codes:
             return 0  # no register loaded yet: nothing to attach boundaries to
         have = s.scalar(select(Boundary.id).where(Boundary.source == DERIVED).limit(1))
-        last = s.scalar(select(AuditEntry.after).where(AuditEntry.action == DERIVE_ACTION,
-                                                       AuditEntry.entity == "boundaries")
-                        .order_by(AuditEntry.id.desc()).limit(1))
-        found_none = last is not None and json.loads(last).get("communes") == 0
-        if not rebuild and (have is not None or found_none):
+        last = s.scalar(select(BoundaryDerivation).order_by(BoundaryDerivation.id.desc()).limit(1))
+        if not rebuild and (have is not None or (last is not None and last.communes == 0)):
             return 0  # stored already, or nothing in this register can be derived
         by_province = register.province_of(codes)
+        provinces = sorted(set(by_province.values()))
         geoms: dict[str, shapely.Geometry] = {}
-        for province in sorted(set(by_province.values())):
+        for province in provinces:
             geoms.update({c: g for c, g in derive(province).items() if c in codes})
         count = store(s, geoms, DERIVED)
-        audit(s, "hệ thống", DERIVE_ACTION, "boundaries", DERIVED, None,
-              {"provinces": sorted(set(by_province.values())), "communes": count,
-               "without_boundary": len(codes) - count})
+        s.add(BoundaryDerivation(at=datetime.now(), provinces=",".join(provinces), communes=count,
+                                 without_boundary=len(codes) - count))
         log.info("derived boundaries for %d of %d units", count, len(codes))
         return count
 

@@ -35,7 +35,7 @@ _PICKED = "o.period_code, o.indicator_code, o.commune_code, " + ", ".join(f"o.{c
 
 # Tables whose changes the pages show; every write to them bumps the data version.
 VERSIONED_TABLES = ("observations", "targets", "reports", "sections", "boundaries", "communes",
-                    "indicators", "periods", "audit_log")
+                    "indicators", "periods", "audit_log", "boundary_derivations")
 
 
 def origin_rank_sql(alias: str) -> str:
@@ -108,7 +108,8 @@ def _postgresql(conn) -> None:
 
 
 def install(conn) -> None:
-    """Migration 6: the counter, the current-value table, their triggers and the roll-up indexes."""
+    """Migration 6: the counter, the current-value table, their triggers, the roll-up indexes, and the
+    record of boundary derivations (so a register without derivable boundaries is tried once)."""
     conn.execute(text("CREATE TABLE IF NOT EXISTS data_version "
                       "(id INTEGER PRIMARY KEY, version BIGINT NOT NULL)"))
     conn.execute(text("INSERT INTO data_version (id, version) SELECT 1, 0 "
@@ -133,4 +134,7 @@ def install(conn) -> None:
                       "(period_code, indicator_code, commune_code, facet, origin, updated_at)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_targets_indicator ON targets (indicator_code, scope, year)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_obs_origin_period ON observations (origin, period_code)"))
+    from dashboard.models import BoundaryDerivation  # created by migration 1 on a new database
+
+    BoundaryDerivation.__table__.create(conn, checkfirst=True)
     (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(conn)

@@ -218,8 +218,7 @@ def test_upload_from_the_admin_page_uses_the_same_import(seeded_engine, real):
     assert report.file_name == "ranh_gioi.geojson" and report.imported == 96
     with db.session_scope(seeded_engine) as s:
         audited = s.execute(db.text("SELECT actor, action, entity FROM audit_log WHERE entity = 'boundaries'")).all()
-    # the derivation at init is recorded first (once), then the person's import
-    assert audited == [("hệ thống", "derive", "boundaries"), ("cán bộ Sở KH&CN", "replace", "boundaries")]
+    assert audited == [("cán bộ Sở KH&CN", "replace", "boundaries")]
     assert boundaries.source_in_use(seeded_engine) == boundaries.OFFICIAL
     assert boundary_import.remove_official(seeded_engine) == 96
     assert boundaries.source_in_use(seeded_engine) == boundaries.DERIVED
