@@ -24,18 +24,85 @@ def _time(func: Callable, repeat: int = 5) -> float:
     return statistics.median(runs) * 1000
 
 
-def province_scale(url: str | None = None) -> dict[str, float]:
-    """Median milliseconds of the main queries on a freshly built demo database."""
+PLAIN_PASS = ("SELECT indicator_code, COUNT(*), SUM(value) FROM observations WHERE period_code = :p "
+              "AND facet = '' AND indicator_code IS NOT NULL GROUP BY indicator_code")
+
+
+def measure(engine, period: str, repeat: int = 5) -> dict[str, float]:
+    """Median milliseconds (and bytes) of what each page asks the database for, on ``engine``.
+
+    Beside the roll-up, one plain SQL pass over the same period's values (no precedence, no
+    targets): the floor a roll-up is compared with.
+    """
+    from sqlalchemy import text
+
+    from dashboard import db, export, maps, meeting
+
+    codes = list(queries.communes(engine)["code"])
+    chosen = codes[:3]
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "period.csv"
+        figures = {
+            "overview roll-up (province_table) ms": _time(lambda: queries.province_table(engine, period), repeat),
+            "plain SQL pass over the same values ms": _time(lambda: _plain_pass(engine, period, text), repeat),
+            "lagging communes ms": _time(lambda: queries.lagging_communes(engine, period), repeat),
+            "explorer filter (1 indicator) ms": _time(lambda: queries.commune_table(
+                engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR)), repeat),
+            "explorer window (100 rows by name) ms": _time(lambda: queries.commune_window(
+                engine, period, queries.Filters(), "ten", 0, 100), repeat),
+            "explorer ranking ends (10 + 10) ms": _time(lambda: queries.ranking_ends(
+                engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR), 10), repeat),
+            "commune page (one commune) ms": _time(lambda: queries.commune_table(
+                engine, period, queries.Filters(commune=codes[0])), repeat),
+            "meeting snapshot ms": _time(lambda: meeting.take(engine, period, chosen), max(1, repeat // 2)),
+            "data version (cache key) ms": _time(lambda: db.data_version(engine), repeat),
+            "CSV of one period (streamed) ms": _time(lambda: export.write_period(
+                engine, period, queries.Filters(), csv_path, "csv"), max(1, repeat // 2)),
+        }
+        figures["CSV rows"] = float(export.write_period(engine, period, queries.Filters(), csv_path, "csv")[1])
+        theirs = _sqlite_utils_csv(engine, period, max(1, repeat // 2))
+        if theirs is not None:
+            ms, same = theirs
+            figures["sqlite-utils query --csv, same query ms"] = ms
+            figures["CSV ratio (ours / sqlite-utils)"] = figures["CSV of one period (streamed) ms"] / ms
+            figures["CSV identical to sqlite-utils' (1 = yes)"] = float(same == csv_path.read_bytes()[3:])
+        figures["map payload bytes"] = float(len(
+            maps.build(engine, period, maps.DEFAULT_INDICATOR)["figure"].to_json().encode()))
+    return figures
+
+
+def _plain_pass(engine, period: str, text) -> list:
+    with engine.connect() as conn:
+        return conn.execute(text(PLAIN_PASS), {"p": period}).all()
+
+
+def _sqlite_utils_csv(engine, period: str, repeat: int) -> tuple[float, bytes] | None:
+    """(median ms, output) of ``sqlite-utils query DB SQL --csv`` on the export's own query (SQLite only)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from dashboard import export
+
+    tool = Path(sys.executable).with_name("sqlite-utils")
+    tool = str(tool) if tool.exists() else shutil.which("sqlite-utils")
+    if engine.dialect.name != "sqlite" or tool is None:
+        return None
+    sql = str(export.export_query(period).compile(engine, compile_kwargs={"literal_binds": True}))
+    out: list[bytes] = []
+
+    def run() -> None:
+        done = subprocess.run([tool, "query", engine.url.database, sql, "--csv"], capture_output=True, check=True)
+        out.append(done.stdout.replace(b"\r\n", b"\n"))
+
+    return _time(run, repeat), out[-1]
+
+
+def province_scale(url: str | None = None, repeat: int = 5) -> dict[str, float]:
+    """The figures of :func:`measure` on a freshly built demo database of the province."""
     with tempfile.TemporaryDirectory() as tmp:
         engine = setup.build(url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
-        period = queries.latest_period(engine)
-        figures = {
-            "overview: province_table": _time(lambda: queries.province_table(engine, period)),
-            "explorer: commune_table (1 indicator)": _time(
-                lambda: queries.commune_table(engine, period, queries.Filters(indicator="GOV_DOSSIER_ONLINE_RATE"))),
-            "explorer: commune_table (all)": _time(lambda: queries.commune_table(engine, period)),
-            "overview: lagging_communes": _time(lambda: queries.lagging_communes(engine, period)),
-        }
+        figures = measure(engine, queries.latest_period(engine), repeat)
         engine.dispose()
     return figures
 
@@ -104,22 +171,42 @@ def national_database(url: str, seed: int = 57) -> None:
 
 
 def national_scale(url: str | None = None, repeat: int = 3) -> dict[str, float]:
-    """Median milliseconds of the overview and explorer queries at national scale."""
-    from dashboard import db
+    """The figures of :func:`measure` on the synthetic national database (built first, minutes)."""
+    from dashboard import boundaries, db
 
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite:///{Path(tmp) / 'national.sqlite'}"
+        start = time.perf_counter()
         national_database(url)
         engine = db.connect(url)
-        period = queries.latest_period(engine)
-        figures = {
-            "national: province_table (overview)": _time(lambda: queries.province_table(engine, period), repeat),
-            "national: commune_table (1 indicator)": _time(lambda: queries.commune_table(
-                engine, period, queries.Filters(indicator="GOV_DOSSIER_ONLINE_RATE")), repeat),
-            "national: lagging_communes": _time(lambda: queries.lagging_communes(engine, period), repeat),
-        }
+        boundaries.ensure_derived(engine)  # once, as init does: pages never derive on a visit
+        figures = {"build national database s": time.perf_counter() - start}
+        figures.update(measure(engine, queries.latest_period(engine), repeat))
         engine.dispose()
     return figures
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    import os
+    import platform
+
+    return {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()} {platform.machine()}",
+            "processor": _cpu_name(), "cpus": os.cpu_count(),
+            "load average at start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "unknown"
 
 
 def add_command(sub, add) -> None:
@@ -128,18 +215,42 @@ def add_command(sub, add) -> None:
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--national", action="store_true",
                    help="thêm quy mô toàn quốc (3.321 xã × 31 chỉ tiêu × 12 kỳ, mất vài phút để tạo)")
+    p.add_argument("--no-pages", action="store_true", help="bỏ qua phần đo từng trang (AppTest)")
+    p.add_argument("--out", default="bench-results", help="thư mục ghi kết quả JSON (mặc định bench-results)")
 
 
 def _run(args) -> int:
-    figures = province_scale(args.db)
-    figures.update(page_runs())
+    dialect = (args.db or "sqlite").split(":", 1)[0].split("+", 1)[0]
+    results = {"machine": machine(), "dialect": dialect, "province": province_scale(args.db)}
+    if not args.no_pages:
+        results["province"].update({f"{k} ms": v for k, v in page_runs().items()})
     if args.national:
-        figures.update(national_scale())
+        results["national"] = national_scale(args.db)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{dialect}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
-    else:
-        print("Quy mô tỉnh (96 đơn vị × 31 chỉ tiêu × 3 kỳ) và toàn quốc (--national), trung vị các lần chạy:")
-        print(f"  {'phép đo':45} {'ms':>8}")
-        for name, ms in figures.items():
-            print(f"  {name:45} {ms:8.1f}")
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    print(table(results))
+    print(f"\nĐã ghi {path}")
     return 0
+
+
+def table(results: dict) -> str:
+    """The short table people read: one line per figure, province and national side by side."""
+    scales = [s for s in ("province", "national") if s in results]
+    names = list(dict.fromkeys(k for s in scales for k in results[s]))
+    m = results["machine"]
+    lines = [f"{m['date']} · {m['processor']} × {m['cpus']} · tải lúc đầu {m['load average at start']} · "
+             f"{results['dialect']}", "",
+             f"| {'phép đo':44} | " + " | ".join(f"{s:>12}" for s in scales) + " |",
+             f"|{'-' * 46}|" + "|".join("-" * 14 for _ in scales) + "|"]
+    for name in names:
+        cells = []
+        for s in scales:
+            v = results[s].get(name)
+            cells.append(f"{'—':>12}" if v is None else f"{v:>12,.2f}" if v < 100 else f"{v:>12,.0f}")
+        lines.append(f"| {name:44} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -35,16 +35,14 @@ from dashboard import register
 from dashboard.config import PROVINCE_CODE
 from dashboard.db import audit, session_scope
 from dashboard.errors import BoundaryError
-from dashboard.models import Boundary, Commune
+from dashboard.models import Boundary, BoundaryDerivation, Commune
 
 log = logging.getLogger(__name__)
 
 DERIVED, OFFICIAL = "derived", "official"
 APPROXIMATE_LABEL = "ranh giới gần đúng"
-# Province keys of the package's converter and legacy tables: today's Quảng Ngãi is the
-# former Quảng Ngãi and Kon Tum.
-_CONVERTER_PROVINCE = "tinhquangngai"
-_LEGACY_PROVINCES = ("Quảng Ngãi", "Kon Tum")
+# Which pre-2025 communes seed a province comes from the package's old→new mapping (today's
+# Quảng Ngãi is the former Quảng Ngãi and Kon Tum), so any of the 34 provinces derives alike.
 # Grid and fitting parameters of the derivation (chosen by measuring against real
 # boundaries in tests/test_boundaries.py; see the figures it reports).
 _GRID_DEG = 0.005          # about 550 m
@@ -63,42 +61,45 @@ def _package_data(name: str) -> Path:
     return Path(str(resources.files("vietnamadminunits") / "data" / name))
 
 
-def _new_keys() -> dict[str, str]:
-    """The package's ward key of each new unit → its GSO code."""
+def _new_keys(province: str) -> tuple[str, dict[str, str]]:
+    """(the package's province key, ward key of each new unit → its GSO code)."""
     from vietnamadminunits.database import query
 
-    rows = query(f"SELECT wardKey, wardCode FROM admin_units WHERE provinceCode = '{PROVINCE_CODE}'")
-    return {r["wardKey"]: str(r["wardCode"]) for r in rows}
+    province = register.check_province(province)
+    rows = query(f"SELECT provinceKey, wardKey, wardCode FROM admin_units WHERE provinceCode = '{province}'")
+    return rows[0]["provinceKey"], {r["wardKey"]: str(r["wardCode"]) for r in rows}
 
 
-def _old_to_new() -> dict[str, list[str]]:
-    """Old ``province_district_ward`` key → GSO codes of the new units it went into."""
+def _old_to_new(province: str) -> dict[str, list[str]]:
+    """Old ``province_district_ward`` key → GSO codes of the new units of ``province`` it went into."""
     data = json.loads(_package_data("converter_2025.json").read_text(encoding="utf-8"))
-    codes = _new_keys()
+    key, codes = _new_keys(province)
     out: dict[str, list[str]] = {}
-    for new_key, olds in data["DICT_PROVINCE_WARD_NO_DIVIDED"][_CONVERTER_PROVINCE].items():
+    for new_key, olds in data["DICT_PROVINCE_WARD_NO_DIVIDED"].get(key, {}).items():
         for old in olds:
             out.setdefault(old, []).append(codes[new_key])
     # An old commune split between several new units seeds each of them.
-    for old, parts in data["DICT_PROVINCE_WARD_DIVIDED"].get(_CONVERTER_PROVINCE, {}).items():
+    for old, parts in data["DICT_PROVINCE_WARD_DIVIDED"].get(key, {}).items():
         for part in parts:
             out.setdefault(old, []).append(codes[part["newWardKey"]])
     return out
 
 
-def _seeds() -> tuple[np.ndarray, np.ndarray, list[register.Commune], list[register.Commune]]:
+def _seeds(province: str) -> tuple[np.ndarray, np.ndarray, list[register.Commune], list[register.Commune]]:
     """Seeds (lon, lat, lon_min, lat_min, lon_max, lat_max), the unit index of each, the
     units and the island units (no pre-2025 commune on land: placed as discs)."""
     from vietnamadminunits.database import query
 
-    units = list(register.communes())
+    units = list(register.communes(province))
     index = {c.code: i for i, c in enumerate(units)}
     area = {c.code: c.area_km2 for c in units}
-    mapping_ = _old_to_new()
-    placeholders = ", ".join(f"'{p}'" for p in _LEGACY_PROVINCES)
+    mapping_ = _old_to_new(province)
+    # The former provinces that went into this one (keys are "province_district_ward", plain letters).
+    old_provinces = sorted({old.split("_", 1)[0] for old in mapping_ if old.split("_", 1)[0].isalnum()})
+    placeholders = ", ".join(f"'{p}'" for p in old_provinces) or "''"
     rows = query(
         "SELECT provinceKey, districtKey, wardKey, wardLat, wardLon, wardBounds FROM admin_units_legacy "
-        f"WHERE provinceShort IN ({placeholders}) AND wardLat IS NOT NULL AND wardBounds IS NOT NULL")
+        f"WHERE provinceKey IN ({placeholders}) AND wardLat IS NOT NULL AND wardBounds IS NOT NULL")
     seeds, owner, on_land = [], [], set()
     for r in rows:
         codes = mapping_.get(f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}", [])
@@ -232,13 +233,13 @@ def _island(c: register.Commune) -> shapely.Geometry:
         disc, [1 / _KM_PER_DEG_LON, 0, 0, 1 / _KM_PER_DEG_LAT, c.lon, c.lat])
 
 
-@lru_cache(maxsize=1)
-def derive() -> dict[str, shapely.Geometry]:
-    """Derive one polygon per unit of the register (GSO code → geometry, WGS84).
+@lru_cache(maxsize=4)
+def derive(province: str = PROVINCE_CODE) -> dict[str, shapely.Geometry]:
+    """Derive one polygon per unit of ``province``'s register (GSO code → geometry, WGS84).
 
     Deterministic and a few seconds long; cached per process.
     """
-    seeds, owner, units, islands = _seeds()
+    seeds, owner, units, islands = _seeds(province)
     target = np.array([c.area_km2 for c in units])
     weight = np.ones(len(units))
     px, py, _, _ = _grid(seeds, _FIT_GRID_DEG)
@@ -326,15 +327,32 @@ def store(session: Session, geoms: dict[str, shapely.Geometry], source: str,
     return len(geoms)
 
 
-def ensure_derived(engine: Engine) -> int:
-    """Derive and store the approximate boundaries unless they are stored already."""
+def ensure_derived(engine: Engine, rebuild: bool = False) -> int:
+    """Derive and store the approximate boundaries of the units the register holds, once.
+
+    Only units the package knows get one (a synthetic or foreign register gets none), and each
+    derivation is recorded with what it lacked (``boundary_derivations``), so a page never
+    derives again on a visit; ``rebuild`` derives anew (``init --province`` after the register
+    changed).
+    """
     with session_scope(engine) as s:
-        have = s.scalar(select(Boundary.id).where(Boundary.source == DERIVED).limit(1))
-        if have is not None:
-            return 0
-        if s.scalar(select(Commune.code).limit(1)) is None:
+        codes = set(s.scalars(select(Commune.code)))
+        if not codes:
             return 0  # no register loaded yet: nothing to attach boundaries to
-        return store(s, derive(), DERIVED)
+        have = s.scalar(select(Boundary.id).where(Boundary.source == DERIVED).limit(1))
+        last = s.scalar(select(BoundaryDerivation).order_by(BoundaryDerivation.id.desc()).limit(1))
+        if not rebuild and (have is not None or (last is not None and last.communes == 0)):
+            return 0  # stored already, or nothing in this register can be derived
+        by_province = register.province_of(codes)
+        provinces = sorted(set(by_province.values()))
+        geoms: dict[str, shapely.Geometry] = {}
+        for province in provinces:
+            geoms.update({c: g for c, g in derive(province).items() if c in codes})
+        count = store(s, geoms, DERIVED)
+        s.add(BoundaryDerivation(at=datetime.now(), provinces=",".join(provinces), communes=count,
+                                 without_boundary=len(codes) - count))
+        log.info("derived boundaries for %d of %d units", count, len(codes))
+        return count
 
 
 def source_in_use(engine: Engine) -> str | None:

@@ -7,6 +7,7 @@ exceptions into a Vietnamese message on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -14,9 +15,12 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import db, demo, queries, setup
+from dashboard import db
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
+
+# Each command imports what it uses when it runs (pandas, the register, geometry, the report
+# readers), so ``status`` starts in a fraction of a second.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -27,21 +31,25 @@ def _engine(args):
 
 def cmd_init(args) -> int:
     """Create (migrate) the database and load register, catalog and, unless told not to, demo data."""
+    from dashboard import setup
+
     url = database_url(args.db)
     if args.if_missing:
         engine = db.connect(url)
         if setup.is_seeded(engine):
             print(f"Cơ sở dữ liệu đã sẵn sàng: {url}")
             return EXIT_OK
-    engine = setup.build(url, with_demo=not args.no_demo)
+    engine = setup.build(url, with_demo=not args.no_demo, province=args.province)
     counts = db.table_counts(engine)
     print(f"Đã khởi tạo {url}: {counts['communes']} đơn vị, {counts['indicators']} chỉ tiêu, "
-          f"{counts['observations']} giá trị.")
+          f"{counts['observations']} giá trị, {counts['boundaries']} ranh giới.")
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
     """Generate the demo values again, or remove them all with --remove."""
+    from dashboard import demo, setup
+
     engine = setup.build(args.db, with_demo=False)
     with db.session_scope(engine) as s:
         if args.remove:
@@ -55,17 +63,18 @@ def cmd_demo(args) -> int:
 
 def cmd_status(args) -> int:
     """Print row counts per table, the periods with data and their reporting coverage."""
+    from dashboard import summary
+
     engine = _engine(args)
     counts = db.table_counts(engine)
-    periods = queries.periods(engine)
     info = {"database": database_url(args.db), "schema_version": db.schema_version(engine),
             "tables": counts, "periods": []}
-    for code in periods["code"]:
-        real, total = queries.coverage(engine, code, include_demo=False)
-        anyv, _ = queries.coverage(engine, code, include_demo=True)
+    for code in summary.period_codes(engine):
+        real, total = summary.coverage(engine, code, include_demo=False)
+        anyv, _ = summary.coverage(engine, code, include_demo=True)
         info["periods"].append({"period": code, "communes_with_values": anyv,
                                 "communes_with_real_values": real, "communes_total": total,
-                                "has_demo": queries.has_demo(engine, code)})
+                                "has_demo": summary.has_demo(engine, code)})
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -81,20 +90,19 @@ def cmd_status(args) -> int:
 
 def cmd_export(args) -> int:
     """Write a CSV or XLSX snapshot of one period, filtered like the indicator explorer."""
-    from dashboard import export
+    from dashboard import export, queries
 
     engine = _engine(args)
     filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
                               unit_type=args.unit_type, status=args.status)
-    frame, meta = export.snapshot(engine, args.period, filters)
-    out = export.write(frame, meta, args.out, args.format)
-    print(f"Đã xuất {len(frame)} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
+    out, rows, meta = export.write_period(engine, args.period, filters, args.out, args.format)
+    print(f"Đã xuất {rows} dòng, kỳ {meta['Kỳ báo cáo']}, {meta['Bộ lọc']}: {out}")
     return EXIT_OK
 
 
 def cmd_targets(args) -> int:
     """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
-    from dashboard import catalog
+    from dashboard import catalog, queries
 
     engine = _engine(args)
     if args.set:
@@ -114,8 +122,12 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command (also used by the docs test)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command (also used by the docs test).
+
+    ``only`` names the one command about to run: the sub-commands that live beside their
+    domain are then imported only when it is theirs ("" for none of them).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Bảng theo dõi chỉ tiêu KH, CN, ĐMST và chuyển đổi số tỉnh Quảng Ngãi.")
@@ -132,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", cmd_init, "Tạo cơ sở dữ liệu, nạp danh mục đơn vị, chỉ tiêu và dữ liệu mẫu.")
     p.add_argument("--if-missing", action="store_true", help="không làm gì nếu đã khởi tạo")
     p.add_argument("--no-demo", action="store_true", help="không tạo dữ liệu mẫu")
+    p.add_argument("--province", metavar="MA_TINH",
+                   help="mã tỉnh/thành phố (GSO) của danh mục đơn vị, mặc định 51 (Quảng Ngãi)")
     p = add("demo", cmd_demo, "Tạo lại dữ liệu mẫu, hoặc xoá hết với --remove.")
     p.add_argument("--remove", action="store_true", help="xoá toàn bộ dữ liệu mẫu")
     p = add("status", cmd_status, "Số dòng mỗi bảng, các kỳ báo cáo và mức độ báo cáo.")
@@ -155,26 +169,40 @@ def build_parser() -> argparse.ArgumentParser:
                    help="phạm vi của mục tiêu")
     p.add_argument("--commune", help="mã xã, cho mục tiêu riêng của một xã")
     p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người đặt (ghi vào nhật ký)")
-    for extra in _extra_commands():
-        extra(sub, add)
+    wanted = dict.fromkeys(module for name, module in EXTRA_COMMANDS.items() if only is None or only == name)
+    for module in wanted:  # one module may hold several commands (backup, restore)
+        importlib.import_module(module).add_command(sub, add)
     return parser
 
 
-def _extra_commands() -> list[Callable]:
-    """Sub-commands that live beside their domain (ingest, geo, bench)."""
-    from dashboard import bench
-    from dashboard import command_backup, command_geo, command_phrasings
-    from dashboard.ingest import command as ingest_command
-    from dashboard.ingest import command_eval
+# Sub-commands that live beside their domain: command name → module with ``add_command``.
+EXTRA_COMMANDS = {
+    "ingest": "dashboard.ingest.command",
+    "geo": "dashboard.command_geo",
+    "bench": "dashboard.bench",
+    "ingest-eval": "dashboard.ingest.command_eval",
+    "phrasings": "dashboard.command_phrasings",
+    "backup": "dashboard.command_backup",
+    "restore": "dashboard.command_backup",
+}
+CORE_COMMANDS = ("init", "demo", "status", "export", "targets")
 
-    return [ingest_command.add_command, command_eval.add_command, command_geo.add_command, bench.add_command,
-            command_phrasings.add_command, command_backup.add_command]
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command ``argv`` asks for, "" for a core one, None when unclear (help: load them all)."""
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or "-h" in argv[:1] or "--help" in argv[:1]:
+        return None
+    if words[0] in EXTRA_COMMANDS:
+        return words[0]
+    return "" if words[0] in CORE_COMMANDS else None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; library errors become a message on stderr and exit code 1."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=_command_of(argv))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -97,12 +97,20 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (3, "observation details (facet) beside the headline value", _observation_facets),
     (4, "reader confidence, suggestions and clause; phrasings taught on review", _reader_confidence_and_phrasings),
     (5, "one target per indicator, year, scope and commune", _targets_unique),
+    (6, "data-version counter, current value of each commune/indicator/period, roll-up indexes",
+     lambda conn: _triggers().install(conn)),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
 
 
 # How long a writer waits for another one (a long import) before giving up with a message.
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _triggers():
+    from dashboard import triggers  # imported when migrating only
+
+    return triggers
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -141,17 +149,20 @@ def schema_version(engine: Engine) -> int:
         return conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_version")).scalar_one()
 
 
-def migrate(engine: Engine) -> int:
-    """Apply every migration the database has not had yet; return the new version.
+def _applied(engine: Engine) -> set[int]:
+    if not inspect(engine).has_table("schema_version"):
+        return set()
+    with engine.connect() as conn:
+        return set(conn.execute(text("SELECT version FROM schema_version")).scalars())
 
-    Applied versions are compared as a set, not by the highest one, so a migration
-    merged later with a lower number (reserved numbers land out of order) still runs.
+
+def migrate(engine: Engine) -> int:
+    """Apply every migration the database has not had yet, in order; return the latest version.
+
+    By set, not by the highest number: the numbers are reserved per piece of work, so a
+    database may have had 6 before 4 and 5 were merged, and still gets them.
     """
-    current = schema_version(engine)
-    applied = set()
-    if current:
-        with engine.connect() as conn:
-            applied = set(conn.execute(text("SELECT version FROM schema_version")).scalars())
+    applied = _applied(engine)
     for version, description, step in MIGRATIONS:
         if version in applied:
             continue
@@ -162,7 +173,7 @@ def migrate(engine: Engine) -> int:
             conn.execute(SchemaVersion.__table__.insert().values(
                 version=version, applied_at=datetime.now(), description=description))
         log.info("migrated database to version %s (%s)", version, description)
-    return max(current, LATEST_VERSION)
+    return max(applied | {LATEST_VERSION})
 
 
 def connect(url: str | None = None) -> Engine:
@@ -260,17 +271,15 @@ def audit(session: Session, actor: str, action: str, entity: str, entity_id: obj
 
 
 def data_version(engine: Engine) -> str:
-    """A token that changes whenever observations, targets, reports or boundaries change.
+    """A token that changes whenever observations, targets, reports, boundaries or the register change.
 
-    Pages key their cached queries on it, so a cache never outlives the data it shows.
+    Pages key their cached queries on it, so a cache never outlives the data it shows. It is
+    a counter every write bumps in its own transaction (triggers of migration 6,
+    :mod:`dashboard.triggers`): one primary-key read, the same for every server process.
     """
     with engine.connect() as conn:
-        row = conn.execute(text(
-            "SELECT (SELECT COUNT(*) FROM observations), (SELECT MAX(updated_at) FROM observations),"
-            " (SELECT COUNT(*) FROM targets), (SELECT MAX(updated_at) FROM targets),"
-            " (SELECT COUNT(*) FROM reports), (SELECT COUNT(*) FROM boundaries),"
-            " (SELECT MAX(id) FROM audit_log)")).one()
-    return "|".join(str(v) for v in row)
+        version = conn.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()
+    return str(version)
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

@@ -23,6 +23,10 @@ class AmbiguousCommune(DashboardError):
         self.candidates = candidates
 
 
+class UnknownProvince(DashboardError):
+    "The province code is not one of the 34 provinces in vietnamadminunits."
+
+
 class UnknownIndicator(DashboardError):
     "The indicator code is not in the catalog."
 

@@ -6,17 +6,20 @@ name, in a ``Kỳ báo cáo`` column (CSV) and on a ``Thông tin`` sheet (XLSX).
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select, case, literal, select
 
-from dashboard import queries
+from dashboard import queries, rollups
 from dashboard.errors import ExportError
+from dashboard.periods import parse as parse_period
 from dashboard.text import fold
 
 COLUMNS = {
@@ -153,14 +156,8 @@ def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
     return buffer.getvalue()
 
 
-def write(frame: pd.DataFrame, meta: dict, out: Path | str, fmt: str) -> Path:
-    """Write the snapshot to ``out`` as ``csv`` or ``xlsx``.
-
-    A directory (existing, or a path ending in ``/``, created if needed) gets the
-    stamped file name of :func:`file_name`.
-    """
-    if fmt not in ("csv", "xlsx"):
-        raise ExportError(f"Định dạng «{fmt}» không hỗ trợ; chọn csv hoặc xlsx.")
+def _target(out: Path | str, meta: dict, fmt: str) -> Path:
+    """The file to write: ``out``, or the stamped name inside ``out`` when it is a directory."""
     wants_dir = str(out).endswith(("/", "\\"))
     out = Path(out)
     if wants_dir or out.is_dir():
@@ -169,9 +166,122 @@ def write(frame: pd.DataFrame, meta: dict, out: Path | str, fmt: str) -> Path:
         except OSError as exc:
             raise ExportError(f"Không tạo được thư mục {out}: {exc.strerror}") from exc
         out = out / file_name(meta, fmt)
+    return out
+
+
+def write(frame: pd.DataFrame, meta: dict, out: Path | str, fmt: str) -> Path:
+    """Write the snapshot to ``out`` as ``csv`` or ``xlsx``.
+
+    A directory (existing, or a path ending in ``/``, created if needed) gets the
+    stamped file name of :func:`file_name`.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise ExportError(f"Định dạng «{fmt}» không hỗ trợ; chọn csv hoặc xlsx.")
+    out = _target(out, meta, fmt)
     data = csv_bytes(frame) if fmt == "csv" else xlsx_bytes(frame, meta)
     try:
         out.write_bytes(data)
     except OSError as exc:
         raise ExportError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
     return out
+
+
+# --- Streaming a whole period (the CLI, national scale) ---------------------------------------
+# The rows come from the database in chunks through a server-side cursor and go straight to
+# the file: memory stays bounded whatever the number of communes, and the CSV is exactly what
+# ``sqlite-utils query --csv`` writes for :func:`export_query` (plus the BOM Excel needs).
+
+CHUNK_ROWS = 5_000
+XLSX_WIDTH_ROWS = 200  # column widths are measured on the first rows, as in :func:`xlsx_bytes`
+
+
+def export_query(period: str, filters: queries.Filters = queries.Filters()) -> Select:
+    """The snapshot of ``period`` as one SQL query whose columns are the snapshot's own headers."""
+    grid = rollups.commune_rows(period, parse_period(period).year, queries._scope(filters),
+                                filters.status).subquery("snapshot")
+    columns = []
+    for key, header in COLUMNS.items():
+        if key == "period":
+            columns.append(literal(period).label(header))
+        elif key == "origin":
+            columns.append(case(ORIGIN_VI, value=grid.c.origin).label(header))
+        else:
+            columns.append(grid.c[key].label(header))
+    return select(*columns).order_by(grid.c.position, grid.c.commune_code)
+
+
+def _chunks(engine: Engine, query: Select) -> Iterator[list[tuple]]:
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(query)
+        for part in result.partitions():
+            yield [tuple(row) for row in part]
+
+
+def stream_csv(engine: Engine, query: Select, out: Path) -> int:
+    """Write ``query``'s rows to ``out`` as CSV (UTF-8 with BOM), chunk by chunk; return the row count."""
+    count = 0
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(list(query.selected_columns.keys()))
+        for rows in _chunks(engine, query):
+            writer.writerows(rows)
+            count += len(rows)
+    return count
+
+
+def stream_xlsx(engine: Engine, query: Select, meta: dict, out: Path) -> int:
+    """Write ``query``'s rows to ``out`` as XLSX in openpyxl's write-only mode; return the row count."""
+    from itertools import chain
+
+    from openpyxl import Workbook
+
+    headers = list(query.selected_columns.keys())
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Số liệu")
+    chunks = _chunks(engine, query)
+    first = next(chunks, [])
+    sample = [headers, *first[:XLSX_WIDTH_ROWS]]
+    _layout(sheet, sample)
+    sheet.append(headers)
+    count = 0
+    for rows in chain([first], chunks):
+        for row in rows:
+            sheet.append(row)
+        count += len(rows)
+    info = book.create_sheet("Thông tin")
+    info_rows = [["Thông tin", "Giá trị"], *([k, v] for k, v in meta.items() if not k.startswith("_"))]
+    _layout(info, info_rows)
+    for row in info_rows:
+        info.append(row)
+    book.save(out)
+    return count
+
+
+def _layout(sheet, sample: list) -> None:
+    """Frozen header and column widths from a sample of rows (before any row is written)."""
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(zip(*sample), 1):
+        width = max((len(str(v)) for v in column if v is not None), default=8)
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+
+
+def write_period(engine: Engine, period: str | None, filters: queries.Filters, out: Path | str,
+                 fmt: str) -> tuple[Path, int, dict]:
+    """Stream the snapshot of ``period`` (default: latest) to ``out``; return (file, rows, stamp).
+
+    ``out`` may be a directory (existing, or ending in ``/``): the file gets the stamped name
+    of :func:`file_name`.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise ExportError(f"Định dạng «{fmt}» không hỗ trợ; chọn csv hoặc xlsx.")
+    period = period or queries.latest_period(engine)
+    if period is None:
+        raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
+    meta = stamp(period, filters)
+    target = _target(out, meta, fmt)
+    query = export_query(period, filters)
+    try:
+        rows = stream_csv(engine, query, target) if fmt == "csv" else stream_xlsx(engine, query, meta, target)
+    except OSError as exc:
+        raise ExportError(f"Không ghi được tệp {target}: {exc.strerror}") from exc
+    return target, rows, meta

@@ -177,6 +177,21 @@ class Boundary(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class BoundaryDerivation(Base):
+    """One derivation of the approximate boundaries: when, for which provinces, what it lacked.
+
+    Kept so a register nothing can be derived for (a national or foreign one) is tried once,
+    not on every visit of the map.
+    """
+
+    __tablename__ = "boundary_derivations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    provinces: Mapped[str] = mapped_column(String(200))  # GSO codes, comma-separated
+    communes: Mapped[int] = mapped_column(Integer)  # units that got a boundary
+    without_boundary: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEntry(Base):
     """Who changed what, when, with the values before and after (JSON)."""
 

@@ -1,9 +1,9 @@
 """The query layer: target vs actual per commune and rolled up to the province.
 
-Plain Python over SQLAlchemy and pandas; pages and the CLI call these functions,
-nothing here knows about Streamlit. When a commune has several values for the same
-indicator and period, the one a person entered wins, then the one extracted from a
-report, then demo data.
+Runs the SQL of :mod:`dashboard.rollups` and hands back DataFrames; pages and the CLI call
+these functions, nothing here knows about Streamlit. When a commune has several values for
+the same indicator and period, the one a person entered wins, then the one extracted from a
+report, then demo data (:data:`dashboard.status.ORIGIN_RANK`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
 
+from dashboard import rollups
+from dashboard.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
 from dashboard import status as st
-from dashboard.config import UNIT_COUNT
 from dashboard.periods import parse as parse_period
 
-ORIGIN_RANK = {"manual": 0, "report": 1, "demo": 2}
+ORIGIN_RANK = st.ORIGIN_RANK  # kept for callers of the earlier API
 
 COMMUNE_COLUMNS = [
     "commune_code", "commune_name", "short_name", "unit_type", "indicator_code", "indicator_name",
@@ -82,29 +83,34 @@ def indicators(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(text("SELECT * FROM indicators ORDER BY position"), conn)
 
 
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def _as_float(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Numbers as floats (NaN when missing), whatever the driver returned for an all-NULL column."""
+    for c in columns:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    return frame
+
+
+def _scope(filters: Filters) -> rollups.Scope:
+    return rollups.Scope(indicator=filters.indicator, pillar=filters.pillar,
+                         unit_type=filters.unit_type, commune=filters.commune)
+
+
+def _has_own_targets(engine: Engine) -> bool:
+    """Whether any commune has a target of its own (else the roll-ups skip that join)."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT 1 FROM targets WHERE scope = 'commune' AND commune_code IS NOT NULL "
+                                 "LIMIT 1")).first() is not None
+
+
 def best_observations(engine: Engine, period: str, indicator: str | None = None,
                       commune: str | None = None) -> pd.DataFrame:
     """One observation per commune and indicator for ``period``: manual > report > demo."""
-    sql = (
-        "SELECT o.commune_code, o.indicator_code, o.value, o.qualifier, o.numerator, o.denominator,"
-        " o.unit AS obs_unit, o.origin, o.evidence, o.section_number, o.report_id, o.reviewed,"
-        " o.updated_at, o.id AS observation_id "
-        "FROM observations o WHERE o.period_code = :period AND o.indicator_code IS NOT NULL"
-        " AND o.facet = ''")
-    params: dict = {"period": period}
-    if indicator:
-        sql += " AND o.indicator_code = :indicator"
-        params["indicator"] = indicator
-    if commune:
-        sql += " AND o.commune_code = :commune"
-        params["commune"] = commune
-    with engine.connect() as conn:
-        frame = pd.read_sql(text(sql), conn, params=params)
-    if frame.empty:
-        return frame
-    frame["_rank"] = frame["origin"].map(ORIGIN_RANK).fillna(9)
-    frame = frame.sort_values(["_rank", "updated_at"], ascending=[True, False])
-    return frame.drop_duplicates(["commune_code", "indicator_code"]).drop(columns="_rank")
+    return _frame(engine, rollups.best_observations(period, indicator, commune))
 
 
 def targets(engine: Engine) -> pd.DataFrame:
@@ -113,180 +119,110 @@ def targets(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(text("SELECT * FROM targets"), conn)
 
 
-# Which target applies, by the level a value is shown at: a commune's own target first (when
-# it has one), then the scopes in this order.
-_TARGET_ORDER = {
-    "province": ("province", "commune", "national"),
-    "commune": ("commune", "province", "national"),
-}
-
-
-def _pick_target(tgts: pd.DataFrame, year: int, level: str, commune: str | None = None) -> dict | None:
-    """The target that applies to a value shown at ``level`` (``province`` or ``commune``).
-
-    A commune's own target wins, then the scopes of :data:`_TARGET_ORDER`; within a scope
-    the period's year wins, then the nearest later year, then the nearest earlier one.
-    """
-    if tgts.empty:
-        return None
-    order = [("commune", commune)] if commune else []
-    order += [(scope, None) for scope in _TARGET_ORDER[level]]
-    for scope, code in order:
-        rows = tgts[(tgts["scope"] == scope) & (
-            tgts["commune_code"].isna() if code is None else tgts["commune_code"] == code)]
-        if rows.empty:
-            continue
-        rows = rows.assign(_d=(rows["year"] - year).map(lambda d: (0, 0) if d == 0 else (1, d) if d > 0 else (2, -d)))
-        best = rows.sort_values("_d").iloc[0]
-        return {"target": float(best["value"]), "target_scope": scope, "target_source": best["source"],
-                "target_standing": best["standing"], "target_year": int(best["year"])}
-    return None
-
-
 def commune_table(engine: Engine, period: str, filters: Filters = Filters()) -> pd.DataFrame:
     """Target vs actual for every commune × indicator of ``period`` (one row each).
 
     Communes without a value appear with status ``chưa có số liệu``, so a view always
-    lists all 96 units. Filters narrow by indicator, pillar, unit type, status, commune.
+    lists all units of the register. Filters narrow by indicator, pillar, unit type, status,
+    commune. Computed by the database in one query (:mod:`dashboard.rollups`).
     """
     year = parse_period(period).year
-    inds = indicators(engine)
-    if filters.indicator:
-        inds = inds[inds["code"] == filters.indicator]
-    if filters.pillar:
-        inds = inds[inds["pillar"] == filters.pillar]
-    comms = communes(engine)
-    if filters.unit_type:
-        comms = comms[comms["unit_type"] == filters.unit_type]
-    if filters.commune:
-        comms = comms[comms["code"] == filters.commune]
-    obs = best_observations(engine, period, filters.indicator, filters.commune)
-    grid = comms[["code", "name", "short_name", "unit_type"]].rename(
-        columns={"code": "commune_code", "name": "commune_name"}).merge(
-        inds[["code", "name_vi", "name_en", "pillar", "unit", "direction", "position"]].rename(
-            columns={"code": "indicator_code", "name_vi": "indicator_name",
-                     "name_en": "indicator_name_en"}), how="cross")
-    if obs.empty:
-        obs = pd.DataFrame(columns=["commune_code", "indicator_code", "value", "qualifier", "numerator",
-                                    "denominator", "origin", "evidence", "section_number", "report_id"])
-    frame = grid.merge(obs, on=["commune_code", "indicator_code"], how="left")
-    tgts = targets(engine)
-    # One target per indicator for every commune, then a commune's own target on top.
-    per_indicator = {code: _pick_target(tgts[tgts["indicator_code"] == code] if not tgts.empty else tgts,
-                                        year, "commune") or {}
-                     for code in frame["indicator_code"].unique()}
-    own = {}
-    if not tgts.empty:
-        for (code, commune), group in tgts[tgts["commune_code"].notna()].groupby(
-                ["indicator_code", "commune_code"]):
-            own[(code, commune)] = _pick_target(group, year, "commune", commune) or {}
-    picked = [own.get((i, c)) or per_indicator.get(i, {})
-              for i, c in zip(frame["indicator_code"], frame["commune_code"])]
-    for key in ("target", "target_scope", "target_source", "target_standing"):
-        frame[key] = [t.get(key) for t in picked]
-    values = [None if pd.isna(v) else float(v) for v in frame["value"]]
-    quals = [q if isinstance(q, str) else None for q in frame["qualifier"]]
-    tvals = [None if t is None or pd.isna(t) else float(t) for t in frame["target"]]
-    frame["status"] = [st.status(v, q, t, d) for v, q, t, d in zip(values, quals, tvals, frame["direction"])]
-    frame["gap"] = [st.gap(v, t, d) if st.is_result(v, q) else None
-                    for v, q, t, d in zip(values, quals, tvals, frame["direction"])]
-    out = frame
-    if filters.status:
-        out = out[out["status"] == filters.status]
-    out = out.sort_values(["position", "commune_code"])
-    return out[COMMUNE_COLUMNS].reset_index(drop=True)
+    frame = _frame(engine, rollups.commune_rows(period, year, _scope(filters), filters.status))
+    frame = _as_float(frame, ["value", "numerator", "denominator", "report_id", "target", "gap"])
+    return frame[COMMUNE_COLUMNS]
 
 
-def _rollup(group: pd.DataFrame, rule: str) -> tuple[float | None, float | None, float | None]:
-    """(value, numerator, denominator) of the province from its communes' results."""
-    results = group[[st.is_result(v, q) for v, q in zip(group["value"], group["qualifier"])]]
-    if results.empty:
-        return None, None, None
-    if rule == "ratio" and results["numerator"].notna().all() and results["denominator"].notna().all():
-        num, den = results["numerator"].sum(), results["denominator"].sum()
-        return (100.0 * num / den if den else None), float(num), float(den)
-    if rule == "sum":
-        return float(results["value"].sum()), None, None
-    return float(results["value"].mean()), None, None
+PROVINCE_COLUMNS = [
+    "indicator_code", "indicator_name", "indicator_name_en", "pillar", "unit", "direction", "rollup",
+    "value", "numerator", "denominator", "target", "target_scope", "target_source", "target_standing",
+    "gap", "status", "communes_reporting", "communes_met", "communes_total", "coverage", "has_demo",
+    "position",
+]
 
 
 def province_table(engine: Engine, period: str, filters: Filters = Filters()) -> pd.DataFrame:
     """Target vs actual rolled up to the province, one row per indicator.
 
     Columns: indicator, pillar, unit, direction, value, numerator, denominator, target
-    (province scope, else national, else the commune-wide target), its source and
+    (province scope, else the commune-wide target, else national), its source and
     standing, gap, status, communes reporting, communes meeting the target, coverage
-    share, and whether any value is demo data.
+    share, and whether any value is demo data. Computed by the database in one query.
     """
-    table = commune_table(engine, period, Filters(indicator=filters.indicator, pillar=filters.pillar,
-                                                  unit_type=filters.unit_type))
-    inds = indicators(engine).set_index("code")
-    tgts = targets(engine)
     year = parse_period(period).year
-    total = table["commune_code"].nunique() or UNIT_COUNT
-    rows = []
-    for code, group in table.groupby("indicator_code", sort=False):
-        ind = inds.loc[code]
-        value, num, den = _rollup(group, ind["rollup"])
-        ind_t = tgts[tgts["indicator_code"] == code] if not tgts.empty else tgts
-        t = _pick_target(ind_t, year, "province") or {}
-        reporting = int(sum(st.is_result(v, q) for v, q in zip(group["value"], group["qualifier"])))
-        met = int((group["status"] == st.MET).sum())
-        status_value = st.status(value, None, t.get("target"), ind["direction"])
-        if ind["rollup"] == "sum" and t.get("target_scope") != "province" and ind["direction"] != "none":
-            # A per-commune count target says nothing about the province's sum.
-            status_value = st.status(value, None, None, ind["direction"])
-        rows.append({
-            "indicator_code": code, "indicator_name": ind["name_vi"], "indicator_name_en": ind["name_en"],
-            "pillar": ind["pillar"], "unit": ind["unit"], "direction": ind["direction"],
-            "rollup": ind["rollup"], "value": value, "numerator": num, "denominator": den,
-            "target": t.get("target"), "target_scope": t.get("target_scope"),
-            "target_source": t.get("target_source"), "target_standing": t.get("target_standing"),
-            "gap": st.gap(value, t.get("target"), ind["direction"]) if value is not None else None,
-            "status": status_value, "communes_reporting": reporting, "communes_met": met,
-            "communes_total": total, "coverage": reporting / total if total else 0.0,
-            "has_demo": bool((group["origin"] == "demo").any()),
-            "position": int(ind["position"]),
-        })
-    out = pd.DataFrame(rows)
-    if not out.empty and filters.status:
-        out = out[out["status"] == filters.status]
-    return out.sort_values("position").reset_index(drop=True) if not out.empty else out
-
-
-def coverage(engine: Engine, period: str, include_demo: bool = True) -> tuple[int, int]:
-    """(communes with at least one value for ``period``, total units in the register)."""
-    origins = "('report','manual','demo')" if include_demo else "('report','manual')"
-    with engine.connect() as conn:
-        reported = conn.execute(text(
-            "SELECT COUNT(DISTINCT commune_code) FROM observations WHERE period_code = :p "
-            f"AND indicator_code IS NOT NULL AND origin IN {origins}"), {"p": period}).scalar_one()
-        total = conn.execute(text("SELECT COUNT(*) FROM communes")).scalar_one()
-    return int(reported), int(total)
-
-
-def has_demo(engine: Engine, period: str | None = None) -> bool:
-    """True when demo values are stored (for ``period``, or at all)."""
-    sql = "SELECT 1 FROM observations WHERE origin = 'demo'"
-    params = {}
-    if period:
-        sql += " AND period_code = :p"
-        params["p"] = period
-    with engine.connect() as conn:
-        return conn.execute(text(sql + " LIMIT 1"), params).first() is not None
+    frame = _frame(engine, rollups.province_rows(period, year, _scope(filters), _has_own_targets(engine)))
+    frame = _as_float(frame, ["value", "numerator", "denominator", "target", "gap"])
+    for c in ("communes_reporting", "communes_met", "communes_total", "position"):
+        frame[c] = frame[c].astype(int)
+    total = frame["communes_total"]
+    frame["coverage"] = (frame["communes_reporting"] / total.where(total > 0)).fillna(0.0)
+    frame["has_demo"] = frame["demo_values"] > 0
+    frame = frame[PROVINCE_COLUMNS]
+    if filters.status:
+        frame = frame[frame["status"] == filters.status]
+    return frame.reset_index(drop=True)
 
 
 def lagging_communes(engine: Engine, period: str, limit: int = 10) -> pd.DataFrame:
-    """Communes ranked by how many scored targets they miss (most first), then by name."""
-    table = commune_table(engine, period)
-    scored = table[table["status"].isin([st.MET, st.NOT_MET])]
-    if scored.empty:
-        return pd.DataFrame(columns=["commune_code", "commune_name", "unit_type", "not_met", "met", "scored"])
-    agg = scored.groupby(["commune_code", "commune_name", "unit_type"]).agg(
-        not_met=("status", lambda s: int((s == st.NOT_MET).sum())),
-        met=("status", lambda s: int((s == st.MET).sum())), scored=("status", "size")).reset_index()
-    agg = agg[agg["not_met"] > 0].sort_values(["not_met", "commune_code"], ascending=[False, True])
-    return agg.head(limit).reset_index(drop=True)
+    """Communes ranked by how many scored targets they miss (most first), then by code."""
+    year = parse_period(period).year
+    frame = _frame(engine, rollups.lagging_rows(period, year, limit, _has_own_targets(engine)))
+    for c in ("not_met", "met", "scored"):
+        frame[c] = frame[c].astype(int)
+    return frame
+
+
+NAME_RANK = Table("tmp_name_rank", MetaData(), Column("code", String(5), primary_key=True),
+                  Column("rank", Integer))
+
+
+def _load_name_ranks(conn) -> None:
+    """Each commune's place in Vietnamese dictionary order of its short name, in a temporary table.
+
+    Computed in Python (no database collates Vietnamese alike) and kept per connection: a
+    temporary table has a key to join on, which an inline VALUES list has not in SQLite.
+    """
+    from dashboard.text import sort_key
+
+    rows = conn.execute(text("SELECT code, short_name FROM communes")).all()
+    ordered = sorted(rows, key=lambda r: (sort_key(r[1] or ""), r[0]))
+    conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS tmp_name_rank "
+                      "(code VARCHAR(5) PRIMARY KEY, rank INTEGER)"))
+    conn.execute(NAME_RANK.delete())
+    if ordered:
+        conn.execute(NAME_RANK.insert(), [{"code": code, "rank": i} for i, (code, _) in enumerate(ordered)])
+
+
+def commune_window(engine: Engine, period: str, filters: Filters = Filters(), sort: str = "ten",
+                   offset: int = 0, limit: int = 100) -> tuple[pd.DataFrame, int]:
+    """One window of the explorer's table, sorted and filtered by the database, and the total row count.
+
+    Same rows and order as ``views.sort_rows(commune_table(...), sort)[offset:offset + limit]``,
+    but only ``limit`` rows leave the database: a national table (100,000 rows) is shown a page
+    at a time. ``sort`` is one of ``views.SORTS``.
+    """
+    year = parse_period(period).year
+    by_name = sort not in rollups.NON_NAME_SORTS
+    rows, total = rollups.window_rows(period, year, _scope(filters), filters.status, sort,
+                                      NAME_RANK if by_name else None, max(0, offset), max(0, limit))
+    with engine.connect() as conn:
+        if by_name:
+            _load_name_ranks(conn)
+        frame = pd.read_sql(rows, conn)
+        count = int(conn.execute(total).scalar_one())
+        conn.rollback()  # nothing to keep: the temporary table goes with the transaction
+    frame = _as_float(frame, ["value", "numerator", "denominator", "report_id", "target", "gap"])
+    return frame[COMMUNE_COLUMNS], count
+
+
+def ranking_ends(engine: Engine, period: str, filters: Filters = Filters(), n: int = 10) -> pd.DataFrame:
+    """The explorer's ranking chart, best ``n`` and worst ``n`` only (best first), from the database.
+
+    Columns as ``views.ranking`` (commune_name, value, target, status, unit) plus ``rank``
+    (1 = best) and ``total`` (communes ranked), so the chart can say "10 best and 10 worst of 3,321".
+    """
+    year = parse_period(period).year
+    frame = _frame(engine, rollups.ranking_end_rows(period, year, _scope(filters), n, filters.status))
+    return _as_float(frame, ["value", "target"])
 
 
 def nan_to_none(value: object) -> object:

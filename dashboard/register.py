@@ -1,4 +1,4 @@
-"""The commune register: the 96 post-2025 units of Quảng Ngãi, from ``vietnamadminunits``.
+"""The commune register: the post-2025 units of a province (Quảng Ngãi's 96 by default), from ``vietnamadminunits``.
 
 The list is never typed by hand: it is read from the package's own database (GSO
 code, full and short name, type, centroid, area). Name matching ignores case,
@@ -15,7 +15,7 @@ from functools import lru_cache
 from vietnamadminunits.database import query
 
 from dashboard.config import PROVINCE_CODE
-from dashboard.errors import AmbiguousCommune, UnknownCommune
+from dashboard.errors import AmbiguousCommune, UnknownCommune, UnknownProvince
 from dashboard.text import canonical, fold
 
 UNIT_TYPES = ("xã", "phường", "đặc khu")
@@ -40,11 +40,34 @@ class Commune:
 
 
 @lru_cache(maxsize=1)
-def communes() -> tuple[Commune, ...]:
-    """Return the province's units from the ``vietnamadminunits`` database, by GSO code."""
+def provinces() -> dict[str, str]:
+    """The 34 provinces of the package: GSO code → name ("51" → "Tỉnh Quảng Ngãi")."""
+    rows = query("SELECT DISTINCT provinceCode, province FROM admin_units ORDER BY provinceCode")
+    return {str(r["provinceCode"]): r["province"] for r in rows}
+
+
+def check_province(code: str) -> str:
+    """Return ``code`` (two digits) when it is a province of the package, else raise :class:`UnknownProvince`."""
+    code = str(code).strip().zfill(2)
+    if code not in provinces():
+        raise UnknownProvince(f"Không có tỉnh/thành phố mã {code!r}; các mã hợp lệ: {', '.join(provinces())}.")
+    return code
+
+
+def province_of(codes: list[str] | set[str]) -> dict[str, str]:
+    """GSO commune code → province code, for the codes the package knows (others are left out)."""
+    wanted = {str(c) for c in codes}
+    rows = query("SELECT wardCode, provinceCode FROM admin_units")
+    return {str(r["wardCode"]): str(r["provinceCode"]) for r in rows if str(r["wardCode"]) in wanted}
+
+
+@lru_cache(maxsize=8)
+def communes(province: str = PROVINCE_CODE) -> tuple[Commune, ...]:
+    """Return the units of ``province`` (GSO code, Quảng Ngãi by default) from ``vietnamadminunits``."""
+    province = check_province(province)  # also makes the code safe to place in the query
     rows = query(
         "SELECT wardCode, ward, wardShort, wardType, wardLat, wardLon, wardAreaKm2 "
-        f"FROM admin_units WHERE provinceCode = '{PROVINCE_CODE}' ORDER BY wardCode"
+        f"FROM admin_units WHERE provinceCode = '{province}' ORDER BY wardCode"
     )
     return tuple(
         Commune(
@@ -150,14 +173,14 @@ def match(name: str) -> Commune:
     raise UnknownCommune(f"Không tìm thấy xã/phường/đặc khu «{raw}» trong danh mục tỉnh Quảng Ngãi.")
 
 
-def store(session) -> int:
-    """Write the register into the ``communes`` table (insert or refresh); return the count."""
+def store(session, province: str = PROVINCE_CODE) -> int:
+    """Write ``province``'s register into the ``communes`` table (insert or refresh); return the count."""
     from dashboard.models import Commune as CommuneRow  # the ORM row, not this module's dataclass
 
-    for c in communes():
+    for c in communes(province):
         row = session.get(CommuneRow, c.code) or CommuneRow(code=c.code)
         row.name, row.short_name, row.unit_type = c.name, c.short_name, c.unit_type
         row.lat, row.lon, row.area_km2 = c.lat, c.lon, c.area_km2
         session.add(row)
     session.flush()
-    return len(communes())
+    return len(communes(province))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from dashboard import boundaries, catalog, demo, register
+from dashboard.config import PROVINCE_CODE
 from dashboard.db import connect, session_scope
 from dashboard.models import Commune, Observation
 
@@ -15,17 +16,20 @@ def is_seeded(engine: Engine) -> bool:
         return (s.scalar(select(func.count()).select_from(Commune)) or 0) > 0
 
 
-def build(url: str | None = None, with_demo: bool = True) -> Engine:
+def build(url: str | None = None, with_demo: bool = True, province: str | None = None) -> Engine:
     """Migrate the database at ``url``, load register and catalog, and add demo data.
 
-    Demo data is generated only when the database holds no observation at all, so
+    ``province`` (a GSO code, Quảng Ngãi's ``51`` by default) chooses whose register is
+    loaded; naming one also derives the boundaries anew for every unit the register now
+    holds. Demo data is generated only when the database holds no observation at all, so
     building twice, or building over imported reports, never adds demo values.
     """
     engine = connect(url)
     with session_scope(engine) as s:
-        register.store(s)
+        register.store(s, province or PROVINCE_CODE)
         catalog.load(s)
         if with_demo and s.scalar(select(func.count()).select_from(Observation)) == 0:
             demo.generate(s)
-    boundaries.ensure_derived(engine)  # the map's approximate boundaries (issue 5: the map)
+    # the map's approximate boundaries (issue 5), derived once and stored
+    boundaries.ensure_derived(engine, rebuild=province is not None)
     return engine

@@ -119,3 +119,70 @@ def test_concurrent_imports_and_targets_on_postgresql_leave_one_row(pg_url):
         assert reports == 1 and targets == 1
     finally:
         engine.dispose()
+
+
+def test_sql_rollups_match_the_python_rules_on_postgresql(pg_url):
+    """The property test of tests/test_rollups.py, on PostgreSQL (fewer examples: a server round trip each)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as hs
+
+    import rollup_cases as rc
+
+    engine = db.connect(pg_url.rsplit("/", 1)[0] + "/" + _fresh_database(pg_url, "rollups"))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=rc.datasets(), unit_type=hs.sampled_from((None, "xã", "phường")),
+           status=hs.sampled_from((None, *st.STATUSES)), limit=hs.integers(1, 5))
+    def check(data, unit_type, status, limit):
+        rc.check(engine, data, unit_type, status, limit)
+
+    try:
+        check()
+    finally:
+        engine.dispose()
+
+
+def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp_path):
+    from datetime import datetime
+
+    from sqlalchemy import delete
+
+    from dashboard.models import Observation
+
+    engine = setup.build(pg_url.rsplit("/", 1)[0] + "/" + _fresh_database(pg_url, "versions"))
+    try:
+        before = int(db.data_version(engine))
+        with db.session_scope(engine) as s:
+            s.add(Observation(commune_code="21349", indicator_code="GOV_EDOC_RATE", period_code="9T/2025",
+                              value=42.0, origin="manual", updated_at=datetime.now(), updated_by="t"))
+        assert int(db.data_version(engine)) > before
+        row = queries.best_observations(engine, "9T/2025", "GOV_EDOC_RATE", "21349").iloc[0]
+        assert (row["origin"], row["value"]) == ("manual", 42.0)
+        with engine.begin() as conn:
+            conn.execute(delete(Observation).where(Observation.origin == "manual"))
+        assert queries.best_observations(engine, "9T/2025", "GOV_EDOC_RATE", "21349").iloc[0]["origin"] == "demo"
+        # the explorer's window and ranking ends, and the streamed export, on the server too
+        from dashboard import views
+
+        whole = views.sort_rows(queries.commune_table(engine, "9T/2025"), "ten")
+        window, total = queries.commune_window(engine, "9T/2025", queries.Filters(), "ten", 30, 20)
+        assert total == len(whole) and list(window["commune_code"]) == list(whole["commune_code"][30:50])
+        ends = queries.ranking_ends(engine, "9T/2025", queries.Filters(indicator="GOV_EDOC_RATE"), 3)
+        assert len(ends) == 6 and ends["rank"].tolist()[:3] == [1, 2, 3]
+        frame, _ = export.snapshot(engine, "9T/2025")
+        out, rows, _ = export.write_period(engine, "9T/2025", queries.Filters(), tmp_path / "pg.csv", "csv")
+        assert rows == len(frame) and out.read_bytes() == export.csv_bytes(frame)
+    finally:
+        engine.dispose()
+
+
+def _fresh_database(pg_url: str, name: str) -> str:
+    """An empty database on the test server, so tests do not see each other's rows."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return name
