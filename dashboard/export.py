@@ -54,11 +54,16 @@ def snapshot(engine: Engine, period: str | None = None,
     period = period or queries.latest_period(engine)
     if period is None:
         raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
+    table = queries.commune_table(engine, period, filters)
+    return frame_for_export(table, period), stamp(period, filters, description=described(filters))
+
+
+def described(filters: queries.Filters) -> str:
+    """The filters in words, by name ("trụ cột: Chính quyền số"), for stamps and file names."""
     from dashboard import catalog, views
 
-    table = queries.commune_table(engine, period, filters)
     names = {spec.code: spec.name_vi for spec in catalog.indicators()}
-    return frame_for_export(table, period), stamp(period, filters, description=views.describe_filters(filters, "vi", names))
+    return views.describe_filters(filters, "vi", names)
 
 
 # Numbers whose whole values are written as integers ("607", not "607.0").
@@ -120,8 +125,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """
     safe = frame.rename(columns=neutralise)
     for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise)
+        if not pd.api.types.is_numeric_dtype(safe[column]):  # object kept: 607 must not become 607.0
+            safe[column] = pd.Series([neutralise(v) for v in safe[column]], index=safe.index, dtype=object)
     # CRLF rows (RFC 4180, as Excel writes them) make the writer quote a cell holding a lone CR or LF.
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -205,6 +210,11 @@ def export_query(period: str, filters: queries.Filters = queries.Filters()) -> S
             columns.append(literal(period).label(header))
         elif key == "origin":
             columns.append(case(ORIGIN_VI, value=grid.c.origin).label(header))
+        elif key == "pillar":  # the pillar's name, as on the page's snapshot
+            from dashboard import views
+
+            names = {code: views.pillar_name(code) for code in views.PILLARS}
+            columns.append(case(names, value=grid.c.pillar, else_=grid.c.pillar).label(header))
         else:
             columns.append(grid.c[key].label(header))
     return select(*columns).order_by(grid.c.position, grid.c.commune_code)
@@ -221,12 +231,28 @@ def stream_csv(engine: Engine, query: Select, out: Path) -> int:
     """Write ``query``'s rows to ``out`` as CSV (UTF-8 with BOM), chunk by chunk; return the row count."""
     count = 0
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(list(query.selected_columns.keys()))
+        writer = csv.writer(fh, lineterminator="\r\n")  # CRLF, as csv_bytes and Excel
+        writer.writerow([neutralise(h) for h in query.selected_columns.keys()])
         for rows in _chunks(engine, query):
-            writer.writerows(rows)
+            writer.writerows([neutralise(_plain_number(v)) for v in row] for row in rows)
             count += len(rows)
     return count
+
+
+def _xlsx_cells(sheet, row) -> list:
+    """A row for a write-only sheet: text that would start a formula stays text (quote prefix)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for value in map(_plain_number, row):
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
 
 
 def stream_xlsx(engine: Engine, query: Select, meta: dict, out: Path) -> int:
@@ -246,7 +272,7 @@ def stream_xlsx(engine: Engine, query: Select, meta: dict, out: Path) -> int:
     count = 0
     for rows in chain([first], chunks):
         for row in rows:
-            sheet.append(row)
+            sheet.append(_xlsx_cells(sheet, row))
         count += len(rows)
     info = book.create_sheet("Thông tin")
     info_rows = [["Thông tin", "Giá trị"], *([k, v] for k, v in meta.items() if not k.startswith("_"))]
@@ -277,7 +303,7 @@ def write_period(engine: Engine, period: str | None, filters: queries.Filters, o
     period = period or queries.latest_period(engine)
     if period is None:
         raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
-    meta = stamp(period, filters)
+    meta = stamp(period, filters, description=described(filters))
     target = _target(out, meta, fmt)
     query = export_query(period, filters)
     try:
