@@ -78,7 +78,8 @@ def _created_by_the_report(page) -> list[str]:
     return page.eval_on_selector_all(
         '[data-testid="stMain"] *',
         r"""els => els.filter(e =>
-              ['FORM', 'SCRIPT', 'CODE', 'EM', 'STRONG'].includes(e.tagName)
+              ['FORM', 'SCRIPT'].includes(e.tagName)
+              || (['CODE', 'EM', 'STRONG'].includes(e.tagName) && /mã|nghiêng|đậm|ĐỎ/.test(e.textContent))
               || (e.tagName === 'INPUT' && e.type === 'password')
               || (e.tagName === 'B' && /đậm/.test(e.textContent))
               || (e.className && String(e.className).includes('katex'))
