@@ -105,9 +105,11 @@ def review_table(report_id: int, actor: str) -> None:
     shown["indicator_code"] = shown["indicator_code"].fillna("")
     shown["qualifier"] = shown["qualifier"].fillna("")
     shown["reviewed"] = shown["reviewed"].astype(bool)
+    if "suggestions" in shown:  # the reader's best guesses, by name: a clerk agrees in one click
+        shown["suggestions"] = [review.suggestion_text(raw, _indicator_name) for raw in shown["suggestions"]]
     edited = st.data_editor(
         shown, key=key, hide_index=True, width="stretch", placeholder="—",
-        disabled=["id", "unit", "section_number", "evidence", "label", "code"],
+        disabled=["id", "unit", "section_number", "evidence", "label", "code", "confidence", "suggestions"],
         # what was decided (selected, reviewed) first: it stays in view however wide the sentences are
         column_order=["selected", "reviewed", *(c for c in shown.columns if c not in ("id", "selected", "reviewed"))],
         column_config=_review_config())
@@ -116,11 +118,13 @@ def review_table(report_id: int, actor: str) -> None:
         st.success(flash[1])
         st.toast(flash[1], icon=":material/check_circle:")
     st.caption(t("review_progress", **review.progress(engine(), report_id)))
-    left, middle, right = st.columns([1, 1, 1])
+    left, middle, suggest, right = st.columns([1, 1, 1, 1])
     every = left.button(t("accept_all"), key="review_accept_all", type="primary", icon=":material/done_all:",
                         width="stretch")
     chosen = middle.button(t("accept_selected"), key="review_accept_selected", icon=":material/check:",
                            width="stretch")
+    suggested = suggest.button(t("map_to_suggestion"), key="review_map_suggested", icon=":material/auto_fix_high:",
+                               width="stretch", help=t("map_to_suggestion_help"))
     save = right.button(t("save_review"), key="review_save", icon=":material/save:", width="stretch")
     message = None
     with errors_shown():
@@ -132,6 +136,10 @@ def review_table(report_id: int, actor: str) -> None:
             message = ("success", t("accepted", n=review.accept_many(engine(), ids, actor),
                                     **review.progress(engine(), report_id))) if ids else \
                 ("warning", t("nothing_selected"))
+        elif suggested:
+            ids = review.selected_ids(edited)
+            message = ("success", t("mapped_to_suggestion", n=review.map_to_suggestions(engine(), ids, actor))) \
+                if ids else ("warning", t("nothing_selected"))
         elif save:
             message = ("success", t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
     if message and message[0] == "success":
@@ -145,7 +153,14 @@ def review_table(report_id: int, actor: str) -> None:
 
 # The review table's columns, in order (``id`` is hidden; ``selected`` is added in front).
 REVIEW_COLUMNS = ["id", "indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit",
-                  "section_number", "evidence", "label", "reviewed"]
+                  "confidence", "suggestions", "section_number", "evidence", "label", "reviewed"]
+
+
+def _indicator_name(code: str) -> str:
+    from dashboard import catalog
+
+    spec = {s.code: s for s in catalog.indicators()}.get(code)
+    return (spec.name_en if lang() == "en" else spec.name_vi) if spec else code
 
 
 def _review_config() -> dict:
@@ -173,6 +188,9 @@ def _review_config() -> dict:
         "numerator": st.column_config.NumberColumn(t("numerator"), format="localized"),
         "denominator": st.column_config.NumberColumn(t("denominator"), format="localized"),
         "unit": st.column_config.TextColumn(t("unit"), width="small"),
+        "confidence": st.column_config.ProgressColumn(t("confidence"), min_value=0.0, max_value=1.0, format="percent",
+                                                      width="small", help=t("confidence_help")),
+        "suggestions": st.column_config.TextColumn(t("suggestions"), width="large", help=t("suggestions_help")),
         "section_number": st.column_config.TextColumn(t("section"), width="small"),
         "evidence": st.column_config.TextColumn(t("evidence"), width="large"),
         "label": st.column_config.TextColumn(t("unmapped"), width="medium"),

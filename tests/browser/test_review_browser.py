@@ -16,6 +16,8 @@ def test_review_page_lists_imported_reports_with_evidence(offline_page, size):
         '[data-testid="stSelectbox"]', "els => els.map(e => e.innerText + ' ' + [...e.querySelectorAll('input')]"
         ".map(i => i.value).join(' '))"))
     assert "9T/2025" in chosen and ("Sơn Mai" in chosen or "Đông Trà Bồng" in chosen), chosen
+    # each candidate's confidence and suggestions, and one click to take the suggestion
+    assert page.get_by_role("button", name="Gán theo gợi ý cho dòng đã chọn").is_visible()
     assert not view.errors_on_page()
     view.screenshot("duyet-bao-cao")
     assert not view.console_errors, view.console_errors
