@@ -127,27 +127,19 @@ def correct(engine: Engine, obs_id: int, actor: str, value: float | None, qualif
 
 
 def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: str, facet: str = "") -> None:
-    """Give an unmapped candidate its indicator (as headline, or as a named detail)."""
-    spec = catalog.spec(indicator_code)
-    try:
-        with session_scope(engine) as session:
-            write_lock(session, Observation, int(obs_id))
-            obs = _get(session, obs_id)
-            before = _snapshot(obs)
-            obs.indicator_code, obs.facet = spec.code, facet
-            obs.unit = obs.unit or spec.unit
-            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
-            session.flush()
-            audit(session, actor, "map", "observation", obs.id, before, _snapshot(obs))
-            phrasings.learn(session, obs, spec.code, actor)
-    except IntegrityError as exc:
-        raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó, "
-                          "hoặc gán số liệu này như một chi tiết (đặt tên chi tiết).") from exc
+    """Give an unmapped candidate its indicator (as headline, or as a named detail); its
+    clause is learned as a phrasing of that indicator."""
+    _give_indicator(engine, obs_id, indicator_code, actor, "map", facet)
 
 
 def reassign(engine: Engine, obs_id: int, indicator_code: str, actor: str) -> None:
     """Move an extracted value to the indicator a person says it is about; its clause is
     learned as a phrasing of that indicator."""
+    _give_indicator(engine, obs_id, indicator_code, actor, "reassign")
+
+
+def _give_indicator(engine: Engine, obs_id: int, indicator_code: str, actor: str, action: str,
+                    facet: str | None = None) -> None:
     spec = catalog.spec(indicator_code)
     try:
         with session_scope(engine) as session:
@@ -155,13 +147,17 @@ def reassign(engine: Engine, obs_id: int, indicator_code: str, actor: str) -> No
             obs = _get(session, obs_id)
             before = _snapshot(obs)
             obs.indicator_code = spec.code
+            if facet is not None:
+                obs.facet = facet
+            # a rate or an amount keeps its unit; a count takes the indicator's noun when it had none
             obs.unit = spec.unit if spec.unit in ("%", "đ") or obs.unit in ("%", "đ") else (obs.unit or spec.unit)
             obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
             session.flush()
-            audit(session, actor, "reassign", "observation", obs.id, before, _snapshot(obs))
+            audit(session, actor, action, "observation", obs.id, before, _snapshot(obs))
             phrasings.learn(session, obs, spec.code, actor)
     except IntegrityError as exc:
-        raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó.") from exc
+        raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó, "
+                          "hoặc gán số liệu này như một chi tiết (đặt tên chi tiết).") from exc
 
 
 def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor: str, value: float | None,
