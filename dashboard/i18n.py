@@ -111,7 +111,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "commune": ("Xã/phường", "Communes"),
     "map": ("Bản đồ", "Map"),
     "meeting": ("Trình chiếu", "Meeting mode"),
-    "review": ("Nhập và rà soát báo cáo", "Import & review"),
     "period": ("Kỳ báo cáo", "Period"),
     "pillar": ("Trụ cột", "Pillar"),
     "indicator": ("Chỉ tiêu", "Indicator"),

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Bidirectional overrides/isolates and marks, zero-width characters, word joiners, BOM, soft hyphen.
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def nfc(text: str) -> str:

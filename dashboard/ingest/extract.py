@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from dashboard import catalog
 from dashboard.ingest import meaning, tables
-from dashboard.ingest.numbers import QUALIFIERS, fold_aligned, masked, parse_number
-from dashboard.ingest.quantities import Quantity, read_quantities
+from dashboard.ingest.numbers import fold_aligned, masked
+from dashboard.ingest.quantities import QUALIFIERS, Quantity, parse_number, read_quantities
 from dashboard.ingest.outline import Section
 from dashboard.text import fold
 from dashboard.ingest.rules import RULES, Rule

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,8 +84,3 @@ def _running(blocks: list[Block]) -> set[str]:
         return {k for k, n in edge.items() if n >= 2 and k.strip("# ")}
     counts = Counter(_key(b.text) for b in candidates if len(b.text.strip()) <= 60)
     return {k for k, n in counts.items() if n >= REPEATS_NO_PAGES and k.strip("# ")}
-
-
-def with_pages(blocks: list[Block], page: int) -> list[Block]:
-    """The same blocks marked as lying on ``page``."""
-    return [replace(b, page=page) for b in blocks]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dashboard.ingest.quantities import (  # noqa: F401  (re-exported: one number grammar)
-    NUMBER, QUALIFIER, QUALIFIERS, normalise_digits, parse_number, ratio_pattern, strip_invisible, value_pattern)
+from dashboard.ingest.quantities import normalise_digits
 
 
 def fold_aligned(text: str) -> str:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Zero-width, bidi and format characters, and the soft hyphen: invisible in Word and on
-# screen, but they split "90%" into "9\u200b0%" for a machine. Removed before anything else.
-INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+from dashboard.text import visible
+
 _ODD_SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000]")
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?=\s*(?:%|phan tram))|\d+)"
@@ -63,8 +62,9 @@ _MAYBE_DATE_BEFORE = re.compile(r"(?:den|tu|,)\s*$")  # "từ 1/7", "đến 12/9
 
 
 def strip_invisible(text: str) -> str:
-    """Remove zero-width, bidi and format characters; make odd spaces plain spaces."""
-    return _ODD_SPACES.sub(" ", INVISIBLE.sub("", text))
+    """Remove zero-width, bidi and format characters (:func:`dashboard.text.visible`: they turn
+    "90%" into "9\u200b0%" for a machine); make odd spaces (no-break, thin) plain spaces."""
+    return _ODD_SPACES.sub(" ", visible(text))
 
 
 _SPACE_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d])")

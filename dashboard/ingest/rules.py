@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dashboard.ingest.numbers import QUALIFIER, ratio_pattern, value_pattern
+from dashboard.ingest.quantities import QUALIFIER, ratio_pattern, value_pattern
 
 _S = r"[^.;%]*?"  # the rest of a clause, lazily, never across a value's % or a clause end
 _PCT = r"\s*%"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,8 +52,8 @@ def _numeric(cell: str) -> bool:
         return False
     folded = masked(fold_aligned(text))
     qs = [q for q in read_quantities(folded) if not q.not_value]
-    return bool(qs) and not re.search(r"[a-z]", folded[:qs[0].start].replace("khoang", "").replace("tren", "")
-                                      .replace("gan", "").replace("hon", "").replace("dat", "").replace("xap xi", ""))
+    lead = re.sub(r"\b(?:khoang|tren|gan|hon|dat|xap xi|uoc)\b", "", folded[:qs[0].start]) if qs else ""
+    return bool(qs) and not re.search(r"[a-z]", lead)  # at most a qualifier before the value
 
 
 @dataclass
@@ -64,7 +64,6 @@ class Layout:
     data_from: int
     understood: bool = True
     why: str = ""
-    title_rows: list[int] = field(default_factory=list)
 
 
 def layout(rows: list[list[str]]) -> Layout:
@@ -92,8 +91,6 @@ def layout(rows: list[list[str]]) -> Layout:
                 break
         if roles[col] == "rate" and re.search(r"so voi|/ ?kh|ke hoach", fold(words)):
             roles[col] = "rate_of_plan"
-        if roles[col] in ("result", "plan") and re.search(r"ty le|\(%\)", fold(words)) and "rate" not in roles:
-            roles[col] = roles[col]  # "Thực hiện (%)": still the result column
     data = rows[start:]
     numeric_cols = [c for c in range(width) if sum(_numeric(r[c]) for r in data) >= max(1, len(data) // 2)]
     if "label" not in roles:

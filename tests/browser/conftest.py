@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -77,13 +79,21 @@ SERVER_LOG: list[Path] = []
 @pytest.fixture(scope="session")
 def server(browser_db, tmp_path_factory) -> str:
     """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    SERVER_LOG.append(log_path)
+    with streamlit_server(browser_db, log_path) as base:
+        yield base
+
+
+@contextmanager
+def streamlit_server(database_url: str, log_path: Path | None = None) -> Iterator[str]:
+    """A real Streamlit server of the app on a free localhost port, on ``database_url``; yields
+    its base URL once it answers, and stops it afterwards (its output goes to ``log_path``)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": browser_db, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    SERVER_LOG.append(log_path)
-    log = open(log_path, "w", encoding="utf-8")  # closed when the server stops
+    env = {**os.environ, "DATABASE_URL": database_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = open(log_path, "w", encoding="utf-8") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -100,13 +110,16 @@ def server(browser_db, tmp_path_factory) -> str:
     else:
         proc.kill()
         pytest.fail("the Streamlit server did not start within 90 s")
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log_path:
+            log.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from browser.conftest import CHROMIUM, PROJECT, OfflinePage, _free_port
+from browser.conftest import CHROMIUM, OfflinePage, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -51,26 +47,8 @@ def hostile_server(seeded_db_file, tmp_path_factory):
     result = ingest(engine, read_bytes(REPORT.encode("utf-8"), FILE_NAME))
     assert result.parsed.commune.code == COMMUNE and result.status == "imported"
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not start within 90 s")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(url) as base:
+        yield base
 
 
 def _created_by_the_report(page) -> list[str]:
