@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard import queries, setup
+from dashboard.store import queries
+from dashboard import setup
 
 
 def _time(func: Callable, repeat: int = 5) -> float:
@@ -36,7 +37,9 @@ def measure(engine, period: str, repeat: int = 5) -> dict[str, float]:
     """
     from sqlalchemy import text
 
-    from dashboard import db, export, maps, meeting
+    from dashboard.store import db
+    from dashboard.present import export, meeting
+    from dashboard.geo import maps
 
     codes = list(queries.communes(engine)["code"])
     chosen = codes[:3]
@@ -82,7 +85,7 @@ def _sqlite_utils_csv(engine, period: str, repeat: int) -> tuple[float, bytes] |
     import subprocess
     import sys
 
-    from dashboard import export
+    from dashboard.present import export
 
     tool = Path(sys.executable).with_name("sqlite-utils")
     tool = str(tool) if tool.exists() else shutil.which("sqlite-utils")
@@ -138,8 +141,9 @@ def national_database(url: str, seed: int = 57) -> None:
 
     from sqlalchemy import insert
 
-    from dashboard import catalog, db, periods
-    from dashboard.models import Commune, Observation
+    from dashboard import catalog, periods
+    from dashboard.store import db
+    from dashboard.store.models import Commune, Observation
 
     rng = random.Random(seed)
     engine = db.connect(url)
@@ -172,7 +176,8 @@ def national_database(url: str, seed: int = 57) -> None:
 
 def national_scale(url: str | None = None, repeat: int = 3) -> dict[str, float]:
     """The figures of :func:`measure` on the synthetic national database (built first, minutes)."""
-    from dashboard import boundaries, db
+    from dashboard.geo import boundaries
+    from dashboard.store import db
 
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite:///{Path(tmp) / 'national.sqlite'}"

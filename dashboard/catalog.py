@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.config import DATA_DIR
-from dashboard.db import audit, write_lock
+from dashboard.store.db import audit, write_lock
 from dashboard.errors import CatalogError, UnknownIndicator
-from dashboard.models import Indicator, Target
+from dashboard.store.models import Indicator, Target
 
 PILLARS = {
     "INF": ("Hạ tầng số", "Digital infrastructure"),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import db
+from dashboard.store import db
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
 
@@ -63,7 +63,7 @@ def cmd_demo(args) -> int:
 
 def cmd_status(args) -> int:
     """Print row counts per table, the periods with data and their reporting coverage."""
-    from dashboard import summary
+    from dashboard.store import summary
 
     engine = _engine(args)
     counts = db.table_counts(engine)
@@ -90,7 +90,8 @@ def cmd_status(args) -> int:
 
 def cmd_export(args) -> int:
     """Write a CSV or XLSX snapshot of one period, filtered like the indicator explorer."""
-    from dashboard import export, queries
+    from dashboard.present import export
+    from dashboard.store import queries
 
     engine = _engine(args)
     filters = queries.Filters(indicator=args.indicator, pillar=args.pillar,
@@ -102,7 +103,8 @@ def cmd_export(args) -> int:
 
 def cmd_targets(args) -> int:
     """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
-    from dashboard import catalog, queries
+    from dashboard import catalog
+    from dashboard.store import queries
 
     engine = _engine(args)
     if args.set:

@@ -1,10 +1,10 @@
-"""``python -m dashboard backup`` and ``restore``: arguments in, :mod:`dashboard.backup` called, a line out."""
+"""``python -m dashboard backup`` and ``restore``: arguments in, :mod:`dashboard.store.backup` called, a line out."""
 
 from __future__ import annotations
 
 import argparse
 
-from dashboard import backup
+from dashboard.store import backup
 
 
 def add_command(sub, add) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import boundaries, boundary_import, db, setup
+from dashboard.geo import boundaries, boundary_import
+from dashboard.store import db
+from dashboard import setup
 from dashboard.config import database_url
 from dashboard.errors import BoundaryError
 

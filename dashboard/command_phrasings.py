@@ -9,7 +9,7 @@ from collections.abc import Callable
 def cmd_phrasings(args: argparse.Namespace) -> int:
     """List taught phrasings; ``--add CODE "phrase"`` teaches one, ``--remove ID`` forgets one."""
     from dashboard import phrasings
-    from dashboard.db import connect
+    from dashboard.store.db import connect
 
     engine = connect(args.db)
     actor = f"dòng lệnh ({args.actor})"

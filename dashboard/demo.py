@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import catalog, periods
 from dashboard.catalog import IndicatorSpec
-from dashboard.models import Commune, Observation
+from dashboard.store.models import Commune, Observation
 
 DEMO_PERIODS = ("Q1/2025", "6T/2025", "9T/2025")
 DEMO_ACTOR = "dữ liệu mẫu"

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from dashboard.errors import UnknownPeriod
-from dashboard.models import Period
+from dashboard.store.models import Period
 
 _MONTHS = re.compile(r"^(\d{1,2})T/(\d{4})$")
 _QUARTER = re.compile(r"^Q([1-4])/(\d{4})$")

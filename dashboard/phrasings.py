@@ -15,10 +15,10 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from dashboard import catalog
-from dashboard.db import audit, session_scope
+from dashboard.store.db import audit, session_scope
 from dashboard.errors import DashboardError
 from dashboard.ingest import meaning
-from dashboard.models import Observation, Phrasing
+from dashboard.store.models import Observation, Phrasing
 from dashboard.text import fold
 
 MIN_WORDS = 2  # a clause of fewer content words says too little to learn from

@@ -175,7 +175,7 @@ def match(name: str) -> Commune:
 
 def store(session, province: str = PROVINCE_CODE) -> int:
     """Write ``province``'s register into the ``communes`` table (insert or refresh); return the count."""
-    from dashboard.models import Commune as CommuneRow  # the ORM row, not this module's dataclass
+    from dashboard.store.models import Commune as CommuneRow  # the ORM row, not this module's dataclass
 
     for c in communes(province):
         row = session.get(CommuneRow, c.code) or CommuneRow(code=c.code)

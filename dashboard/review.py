@@ -12,10 +12,11 @@ import pandas as pd
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import catalog, periods, phrasings, queries, register
-from dashboard.db import audit, session_scope, write_lock
+from dashboard import catalog, periods, phrasings, register
+from dashboard.store import queries
+from dashboard.store.db import audit, session_scope, write_lock
 from dashboard.errors import CatalogError, DashboardError
-from dashboard.models import Commune, Observation
+from dashboard.store.models import Commune, Observation
 
 QUALIFIERS = ("", "trên", "gần", "hơn", "khoảng", "dự kiến")
 _FIELDS = ("indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit", "reviewed",

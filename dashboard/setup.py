@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from dashboard import boundaries, catalog, demo, register
+from dashboard.geo import boundaries
+from dashboard import catalog, demo, register
 from dashboard.config import PROVINCE_CODE
-from dashboard.db import connect, session_scope
-from dashboard.models import Commune, Observation
+from dashboard.store.db import connect, session_scope
+from dashboard.store.models import Commune, Observation
 
 
 def is_seeded(engine: Engine) -> bool:

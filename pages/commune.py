@@ -1,7 +1,8 @@
 """Xã/phường: one commune's indicators vs target and province, its report as an outline, search."""
 
-from dashboard import i18n, reports, search, ui, views
-from dashboard.queries import Filters
+from dashboard import i18n, reports, search, ui
+from dashboard.present import views
+from dashboard.store.queries import Filters
 
 
 def body() -> None:

@@ -1,6 +1,7 @@
 """Chỉ tiêu: filter communes by indicator, pillar, period, unit type and status; rank; download."""
 
-from dashboard import charts, ui, views
+from dashboard.present import charts, views
+from dashboard import ui
 
 
 def body() -> None:

@@ -1,7 +1,8 @@
 """Bản đồ: an offline choropleth of an indicator across the 96 communes, and the official
 boundary import for admins."""
 
-from dashboard import boundaries, boundary_import, maps, ui
+from dashboard.geo import boundaries, boundary_import, maps
+from dashboard import ui
 from dashboard.errors import BoundaryMismatch
 
 

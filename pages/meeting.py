@@ -1,6 +1,7 @@
 """Trình chiếu: full-screen slides for the committee, from one frozen snapshot of the numbers."""
 
-from dashboard import meeting, ui, views
+from dashboard.present import meeting, views
+from dashboard import ui
 
 
 def body() -> None:
@@ -12,7 +13,7 @@ def body() -> None:
     lang = ui.lang()
     deck_area = ui.container()
     period = ui.session_period(list(periods["code"]))
-    default = ui.cached("meeting", "default_communes", period)
+    default = ui.cached("present.meeting", "default_communes", period)
     options = views.commune_options(ui.query("communes"), lang)
     period, chosen, seconds, refresh = ui.meeting_setup(periods, options, default)
     snap = ui.meeting_snapshot(lambda p, c: meeting.take(ui.engine(), p, c, query=ui.query), period, chosen, refresh)

@@ -1,6 +1,7 @@
 """Tổng quan: province target vs actual by pillar, met counts, coverage, lagging communes, change."""
 
-from dashboard import i18n, ui, views
+from dashboard import i18n, ui
+from dashboard.present import views
 
 
 def body() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, setup
+from dashboard.store import db
+from dashboard import setup
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"

@@ -2,7 +2,7 @@
 
 The reference side uses only the rules of :mod:`dashboard.status` (status, gap, is_result,
 pick_target, rollup, province_status, ORIGIN_RANK), so a test comparing it with
-:mod:`dashboard.queries` checks the SQL against the single Python definition, row by row.
+:mod:`dashboard.store.queries` checks the SQL against the single Python definition, row by row.
 Shared by tests/test_rollups.py (SQLite) and tests/test_postgres.py (PostgreSQL).
 """
 
@@ -14,9 +14,9 @@ from datetime import date, datetime
 from hypothesis import strategies as hs
 from sqlalchemy import Engine, delete, insert
 
-from dashboard import queries
+from dashboard.store import queries
 from dashboard import status as st
-from dashboard.models import Commune, Indicator, Observation, Period, Target
+from dashboard.store.models import Commune, Indicator, Observation, Period, Target
 
 PERIOD, OTHER_PERIOD, YEAR = "9T/2025", "6T/2025", 2025
 QUALIFIERS = (None, "", "trên", "hơn", "gần", "khoảng", "dự kiến")

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from dashboard import db, periods
-from dashboard.models import Observation, Report, Section
+from dashboard.store import db
+from dashboard import periods
+from dashboard.store.models import Observation, Report, Section
 
 COMMUNE = "21349"
 PERIOD = "9T/2025"

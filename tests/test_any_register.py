@@ -8,9 +8,12 @@ import pytest
 import shapely
 from sqlalchemy import func, insert, select
 
-from dashboard import boundaries, db, maps, meeting, register, setup
+from dashboard.geo import boundaries, maps
+from dashboard.store import db
+from dashboard.present import meeting
+from dashboard import register, setup
 from dashboard.cli import main
-from dashboard.models import Boundary, BoundaryDerivation, Commune, Observation
+from dashboard.store.models import Boundary, BoundaryDerivation, Commune, Observation
 
 
 def test_init_builds_the_register_and_boundaries_of_another_province(tmp_path, capsys):

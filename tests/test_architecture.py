@@ -47,3 +47,42 @@ def test_no_network_assets_in_the_app():
         text = path.read_text(encoding="utf-8")
         for needle in ("cdn.", "unpkg.com", "fonts.googleapis", "tile.openstreetmap"):
             assert needle not in text, f"{path}: {needle}"
+
+
+def _dashboard_imports(path: Path) -> set[str]:
+    """The ``dashboard`` modules and packages ``path`` imports, as dotted names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dashboard"):
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names if a.name.startswith("dashboard")}
+    return names
+
+
+# The tree draws the layers: the store knows nothing of geography, presentation, ingestion or
+# Streamlit; geography sits on the store; ingestion writes through the store; presentation
+# reads the store and geography; only dashboard/ui/ puts things on a page.
+LAYERS = {
+    "store": ("dashboard.geo", "dashboard.present", "dashboard.ingest", "dashboard.ui"),
+    "geo": ("dashboard.present", "dashboard.ingest", "dashboard.ui"),
+    "ingest": ("dashboard.geo", "dashboard.present", "dashboard.ui"),
+    "present": ("dashboard.ingest", "dashboard.ui"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_imports_only_the_layers_below_it(layer):
+    assert (PROJECT / "dashboard" / layer / "__init__.py").exists()
+    for path in sorted((PROJECT / "dashboard" / layer).rglob("*.py")):
+        bad = {name for name in _dashboard_imports(path) if name.startswith(LAYERS[layer])}
+        assert not bad, f"{path.relative_to(PROJECT)} imports {sorted(bad)} from above its layer"
+
+
+def test_no_flat_module_is_left_where_a_layer_now_holds_it():
+    flat = {p.stem for p in (PROJECT / "dashboard").glob("*.py")}
+    for layer in LAYERS:
+        inside = {p.stem for p in (PROJECT / "dashboard" / layer).glob("*.py")} - {"__init__", "command", "bench"}
+        assert not flat & inside, f"both dashboard/ and dashboard/{layer}/ hold {sorted(flat & inside)}"
+    assert len(flat) <= 25, "dashboard/ is growing flat again: group the new modules by layer"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import backup, db, review
+from dashboard.store import backup, db
+from dashboard import review
 from dashboard.cli import main
 from dashboard.errors import BackupError
 from sample_report import add_sample_report

@@ -10,7 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from dashboard import boundaries, db, register
+from dashboard.geo import boundaries
+from dashboard.store import db
+from dashboard import register
 from dashboard.cli import main
 from tests.conftest import REAL_GEOJSON, require
 

@@ -18,8 +18,9 @@ import pytest
 import shapely
 from shapely.affinity import translate
 
-from dashboard import boundaries, boundary_import, db, maps, queries
-from dashboard.boundary_import import vn2000_tm3
+from dashboard.geo import boundaries, boundary_import, maps
+from dashboard.store import db, queries
+from dashboard.geo.boundary_import import vn2000_tm3
 from dashboard.cli import main
 from tests.conftest import REAL_GEOJSON, require
 

@@ -37,8 +37,8 @@ def test_targets_have_scope_source_and_standing():
 def test_set_target_is_audited(empty_engine):
     from sqlalchemy import select
 
-    from dashboard.db import session_scope
-    from dashboard.models import AuditEntry
+    from dashboard.store.db import session_scope
+    from dashboard.store.models import AuditEntry
 
     with session_scope(empty_engine) as s:
         catalog.set_target(s, "cán bộ A", "GOV_DOSSIER_ONLINE_RATE", 2025, 70.0, "Sở KH&CN đặt", "public")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, review
+from dashboard.store import db
+from dashboard import review
 from dashboard.cli import main
 from dashboard.errors import CatalogError, DatabaseUnavailable
 

@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import db
+from dashboard.store import db
 from dashboard.cli import build_parser, main
 
 
@@ -87,7 +87,7 @@ def test_targets_set_is_audited_and_changes_status(seeded_url, capsys):
     assert main(["targets", "--db", seeded_url, "--set", "GOV_DOSSIER_ONLINE_RATE", "--year", "2025",
                  "--value", "70", "--source", "Sở KH&CN đề xuất", "--actor", "Nguyễn Văn A"]) == 0
     engine = db.connect(seeded_url)
-    from dashboard import queries
+    from dashboard.store import queries
 
     row = queries.province_table(engine, "9T/2025").set_index("indicator_code").loc["GOV_DOSSIER_ONLINE_RATE"]
     assert row["target"] == 70.0 and row["target_source"] == "Sở KH&CN đề xuất"

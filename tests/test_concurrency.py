@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import catalog, db, review, setup
+from dashboard import catalog, review, setup
+from dashboard.store import db
 from dashboard.cli import main
 from dashboard.errors import DatabaseBusy
 from dashboard.ingest import ingest, loader, read_bytes

@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import delete, text, update
 
-from dashboard import catalog, db, demo, queries
-from dashboard.models import Observation
+from dashboard import catalog, demo
+from dashboard.store import db, queries
+from dashboard.store.models import Observation
 
 
 def _version(engine) -> int:
@@ -23,7 +24,7 @@ def _add(engine, origin: str, value: float, facet: str = "", commune: str = "213
 
 def _ranked_by_window(engine) -> set[tuple]:
     """What the current-value table must hold, ranked from scratch."""
-    from dashboard.triggers import origin_rank_sql
+    from dashboard.store.triggers import origin_rank_sql
 
     with engine.connect() as conn:
         return set(conn.execute(text(

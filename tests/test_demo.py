@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
 from dashboard import catalog, demo
-from dashboard.db import session_scope
-from dashboard.models import Observation
+from dashboard.store.db import session_scope
+from dashboard.store.models import Observation
 
 
 def test_demo_is_deterministic_plausible_and_removable(empty_engine):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import queries, views
+from dashboard.store import queries
+from dashboard.present import views
 from dashboard import status as st
 
 FILTERS = [queries.Filters(), queries.Filters(indicator="GOV_EDOC_RATE"),

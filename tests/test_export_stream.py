@@ -11,7 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import export, queries
+from dashboard.present import export
+from dashboard.store import queries
 from dashboard import bench
 from dashboard import status as st
 

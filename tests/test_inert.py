@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from dashboard import export, queries
+from dashboard.present import export
+from dashboard.store import queries
 from dashboard.markup import JOINER, inert, visible
 
 HOSTILE = [

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 import report_files as rf
 from conftest import PROJECT, SEEDS, require
-from dashboard import db
+from dashboard.store import db
 from dashboard.errors import MissingMetadata, ReportError
 from dashboard.ingest import ingest, parse, read_bytes, read_path
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import boundaries, boundary_import, db, i18n, maps, queries
+from dashboard.geo import boundaries, boundary_import, maps
+from dashboard.store import db, queries
+from dashboard import i18n
 from dashboard.errors import BoundaryMismatch
 from tests.conftest import REAL_GEOJSON, require
 

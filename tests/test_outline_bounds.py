@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from conftest import SEEDS, require
-from dashboard import db, reports
+from dashboard.store import db
+from dashboard import reports
 from dashboard.cli import main
 from dashboard.errors import ReportError
 from dashboard.ingest import document as limits

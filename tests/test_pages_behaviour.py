@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db
-from dashboard.db import session_scope
-from dashboard.models import Observation
+from dashboard.store import db
+from dashboard.store.db import session_scope
+from dashboard.store.models import Observation
 from sample_report import COMMUNE, FILE_NAME, add_sample_report
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"

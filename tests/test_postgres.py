@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, export, queries, setup
+from dashboard.store import db, queries
+from dashboard.present import export
+from dashboard import setup
 from dashboard import status as st
 
 PG_BIN = Path("/usr/lib/postgresql")
@@ -147,7 +149,7 @@ def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp
 
     from sqlalchemy import delete
 
-    from dashboard.models import Observation
+    from dashboard.store.models import Observation
 
     engine = setup.build(pg_url.rsplit("/", 1)[0] + "/" + _fresh_database(pg_url, "versions"))
     try:
@@ -162,7 +164,7 @@ def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp
             conn.execute(delete(Observation).where(Observation.origin == "manual"))
         assert queries.best_observations(engine, "9T/2025", "GOV_EDOC_RATE", "21349").iloc[0]["origin"] == "demo"
         # the explorer's window and ranking ends, and the streamed export, on the server too
-        from dashboard import views
+        from dashboard.present import views
 
         whole = views.sort_rows(queries.commune_table(engine, "9T/2025"), "ten")
         window, total = queries.commune_window(engine, "9T/2025", queries.Filters(), "ten", 30, 20)

@@ -2,10 +2,11 @@ from datetime import datetime
 
 import pytest
 
-from dashboard import periods, queries
+from dashboard import periods
+from dashboard.store import queries
 from dashboard import status as st
-from dashboard.db import session_scope
-from dashboard.models import Observation
+from dashboard.store.db import session_scope
+from dashboard.store.models import Observation
 
 
 def add(engine, commune, indicator, period, value, origin="report", qualifier=None, num=None, den=None):

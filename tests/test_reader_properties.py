@@ -15,7 +15,8 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is part of the
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from dashboard import db, setup  # noqa: E402
+from dashboard.store import db
+from dashboard import setup
 from dashboard.errors import DashboardError  # noqa: E402
 from dashboard.ingest import ingest, loader, read_bytes  # noqa: E402
 

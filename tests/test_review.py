@@ -11,7 +11,8 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, SEEDS, require
-from dashboard import queries, review
+from dashboard.store import queries
+from dashboard import review
 from dashboard.ingest import ingest, read_path
 from dashboard.review import ReviewError
 
@@ -123,7 +124,7 @@ def test_review_page_enters_a_value_through_the_form(seeded_url, monkeypatch):
     at.button[-1].click().run()  # the form's submit button
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("Đã lưu" in s.value for s in at.success)
-    from dashboard import db
+    from dashboard.store import db
 
     engine = db.connect(seeded_url)
     shown = queries.best_observations(engine, "9T/2025", "INF_4G_COVERAGE", "21349").iloc[0]

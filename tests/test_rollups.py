@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 import rollup_cases as rc
-from dashboard import db
+from dashboard.store import db
 from dashboard import status as st
 
 

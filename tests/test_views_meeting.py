@@ -5,10 +5,11 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from dashboard import meeting, queries, views
+from dashboard.present import meeting, views
+from dashboard.store import queries
 from dashboard import status as st
-from dashboard.db import session_scope
-from dashboard.models import Observation
+from dashboard.store.db import session_scope
+from dashboard.store.models import Observation
 from sample_report import COMMUNE, add_sample_report
 
 

@@ -10,10 +10,12 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from dashboard import charts, export, i18n, meeting, queries, reports, views
+from dashboard.present import charts, export, meeting, views
+from dashboard import i18n, reports
+from dashboard.store import queries
 from dashboard import status as st
-from dashboard.db import session_scope
-from dashboard.models import Observation
+from dashboard.store.db import session_scope
+from dashboard.store.models import Observation
 
 
 # --- origin marks and real-only views -------------------------------------------------------

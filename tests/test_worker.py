@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db
+from dashboard.store import db
 from dashboard.errors import MissingMetadata, ReportError
 from dashboard.ingest.worker import ingest_isolated
 

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from dashboard.db import connect
+from dashboard.store.db import connect
 from dashboard.errors import DashboardError
 from dashboard.ingest.loader import ingest
 from dashboard.ingest.readers import read_path

@@ -16,11 +16,11 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from dashboard import periods, register
-from dashboard.db import audit, session_scope, write_lock
+from dashboard.store.db import audit, session_scope, write_lock
 from dashboard.errors import DashboardError, MissingMetadata, ReportError
 from dashboard.ingest import extract, furniture, header, outline
 from dashboard.ingest.document import Document
-from dashboard.models import Commune, Observation, Report, Section
+from dashboard.store.models import Commune, Observation, Report, Section
 
 log = logging.getLogger(__name__)
 IMPORTER = "nhập báo cáo"

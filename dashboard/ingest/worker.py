@@ -50,7 +50,7 @@ def _work(conn, url: str, data: bytes, file_name: str, options: dict, memory_mb:
     """The worker: read, parse and load one file; send back an outcome or the error's parts."""
     try:
         _limit_memory(memory_mb)
-        from dashboard import db
+        from dashboard.store import db
         from dashboard.ingest import loader, readers
 
         document = readers.read_bytes(data, file_name)  # the costly part, before any database work
@@ -99,7 +99,7 @@ def ingest_isolated(url: str, data: bytes, file_name: str, commune: str | None =
         options["actor"] = actor
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the reader once; each worker then starts in milliseconds.
-    context.set_forkserver_preload(["dashboard.ingest.loader", "dashboard.ingest.readers", "dashboard.db"])
+    context.set_forkserver_preload(["dashboard.ingest.loader", "dashboard.ingest.readers", "dashboard.store.db"])
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(send, url, data, file_name, options, memory_mb), daemon=True)
     process.start()

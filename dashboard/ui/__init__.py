@@ -16,12 +16,14 @@ from html import escape as _esc
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, db, export, i18n, queries, reports, search, setup, views
+from dashboard.present import charts, export, views
+from dashboard.store import db, queries
+from dashboard import i18n, reports, search, setup
 from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
 from dashboard.markup import inert
-from dashboard.styles import DEMO_CSS, REPORT_CSS, uploader_css
+from dashboard.present.styles import DEMO_CSS, REPORT_CSS, uploader_css
 
 STATUS_COLOURS = {  # Okabe–Ito: distinguishable with colour-blindness and on a pale projector
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -49,8 +51,8 @@ def data_version() -> str:
 
 
 def query(name: str, *args):
-    """Run ``dashboard.queries.<name>(engine, *args)``, cached until the data changes."""
-    return cached("queries", name, *args)
+    """Run ``dashboard.store.queries.<name>(engine, *args)``, cached until the data changes."""
+    return cached("store.queries", name, *args)
 
 
 def lang() -> str:
@@ -186,8 +188,8 @@ def run_page(body: Callable[[], None]) -> None:
 
 
 def deep_link_guard() -> None:
-    """Close Streamlit's spurious first-load "Page not found" notice on real pages (streamlit#8860; the script is in dashboard.styles)."""
-    from dashboard.styles import DEEP_LINK_GUARD_JS
+    """Close Streamlit's spurious first-load "Page not found" notice on real pages (streamlit#8860; the script is in dashboard.present.styles)."""
+    from dashboard.present.styles import DEEP_LINK_GUARD_JS
 
     st.iframe(DEEP_LINK_GUARD_JS, height=1)  # st.components.v1.html is deprecated
 

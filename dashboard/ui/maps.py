@@ -14,7 +14,7 @@ COMMUNE_PAGES = ("pages/commune.py", "pages/xa.py", "pages/communes.py")
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _map(url: str, version: str, period: str, indicator: str, mode: str, language: str) -> dict:
-    from dashboard import maps
+    from dashboard.geo import maps
 
     return maps.build(engine(url), period, indicator, mode, language)
 

@@ -8,8 +8,8 @@ from html import escape as _esc
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, meeting, views
-from dashboard.styles import MEETING_CSS, MEETING_KEYS_JS
+from dashboard.present import charts, meeting, views
+from dashboard.present.styles import MEETING_CSS, MEETING_KEYS_JS
 from dashboard.ui import lang, t
 
 

@@ -229,7 +229,7 @@ def audit_table() -> None:
     """The newest audit entries."""
     from dashboard import review
 
-    from dashboard import views
+    from dashboard.present import views
 
     dataframe(views.audit_view(review.audit_trail(engine(), 50), lang()), key="audit_table")
     st.caption(t("demo_remove_admin"))

@@ -56,7 +56,7 @@ def browser_db(tmp_path_factory, seeded_db_file) -> str:
 
 def _import_seed_reports(url: str) -> None:
     """The two real commune reports, imported through the product's own ingestion."""
-    from dashboard import db
+    from dashboard.store import db
     from dashboard.ingest import ingest, read_path
 
     seeds = PROJECT.parent / "shared" / "seeds"

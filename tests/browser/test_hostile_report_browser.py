@@ -37,7 +37,7 @@ EVIL = ("evil.example", "javascript:")
 def hostile_server(seeded_db_file, tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from dashboard import db
+    from dashboard.store import db
     from dashboard.ingest import ingest, read_bytes
 
     path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"

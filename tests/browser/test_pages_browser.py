@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from browser.conftest import BROWSER_DB_HOOKS
-from dashboard import export
+from dashboard.present import export
 from conftest import SEEDS
 from sample_report import FILE_NAME, add_sample_report
 

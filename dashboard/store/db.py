@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import database_url
 from dashboard.errors import DatabaseBusy, DatabaseUnavailable
-from dashboard.models import AuditEntry, Base, SchemaVersion
+from dashboard.store.models import AuditEntry, Base, SchemaVersion
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def _observation_facets(conn) -> None:
         return  # created by migration 1 from the current models
     if conn.dialect.name == "sqlite":
         # SQLite cannot change a table constraint in place: rebuild the table.
-        from dashboard.models import Observation
+        from dashboard.store.models import Observation
 
         conn.execute(text("ALTER TABLE observations RENAME TO observations_v2"))
         conn.execute(text("DROP INDEX IF EXISTS ix_obs_period_indicator"))
@@ -66,7 +66,7 @@ def _observation_facets(conn) -> None:
 def _reader_confidence_and_phrasings(conn) -> None:
     """Each extracted value keeps the reader's confidence, its suggestions and its clause; staff's
     phrasings are kept so the next report phrased the same way is read right."""
-    from dashboard.models import Phrasing
+    from dashboard.store.models import Phrasing
 
     columns = {c["name"] for c in inspect(conn).get_columns("observations")}
     for name, kind in (("confidence", "FLOAT"), ("suggestions", "TEXT"), ("clause", "TEXT")):
@@ -108,7 +108,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def _triggers():
-    from dashboard import triggers  # imported when migrating only
+    from dashboard.store import triggers
 
     return triggers
 
@@ -275,7 +275,7 @@ def data_version(engine: Engine) -> str:
 
     Pages key their cached queries on it, so a cache never outlives the data it shows. It is
     a counter every write bumps in its own transaction (triggers of migration 6,
-    :mod:`dashboard.triggers`): one primary-key read, the same for every server process.
+    :mod:`dashboard.store.triggers`): one primary-key read, the same for every server process.
     """
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()

@@ -1,6 +1,6 @@
 """The query layer: target vs actual per commune and rolled up to the province.
 
-Runs the SQL of :mod:`dashboard.rollups` and hands back DataFrames; pages and the CLI call
+Runs the SQL of :mod:`dashboard.store.rollups` and hands back DataFrames; pages and the CLI call
 these functions, nothing here knows about Streamlit. When a commune has several values for
 the same indicator and period, the one a person entered wins, then the one extracted from a
 report, then demo data (:data:`dashboard.status.ORIGIN_RANK`).
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
 
-from dashboard import rollups
-from dashboard.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
+from dashboard.store import rollups
+from dashboard.store.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
 from dashboard import status as st
 from dashboard.periods import parse as parse_period
 
@@ -124,7 +124,7 @@ def commune_table(engine: Engine, period: str, filters: Filters = Filters()) -> 
 
     Communes without a value appear with status ``chưa có số liệu``, so a view always
     lists all units of the register. Filters narrow by indicator, pillar, unit type, status,
-    commune. Computed by the database in one query (:mod:`dashboard.rollups`).
+    commune. Computed by the database in one query (:mod:`dashboard.store.rollups`).
     """
     year = parse_period(period).year
     frame = _frame(engine, rollups.commune_rows(period, year, _scope(filters), filters.status))

@@ -1,5 +1,5 @@
 """What the database holds, in plain SQL without pandas: for ``python -m dashboard status``
-and the pages' banners (re-exported by :mod:`dashboard.queries`).
+and the pages' banners (re-exported by :mod:`dashboard.store.queries`).
 
 Kept apart from the query layer so a command that only counts starts without importing
 pandas.

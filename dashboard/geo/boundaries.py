@@ -12,7 +12,7 @@ Lý Sơn, an island with no pre-2025 commune, is a disc of its own area at its c
 
 The result is a coverage: neighbours share edges, no gaps or overlaps on land. It is
 always labelled «ranh giới gần đúng» wherever shown. Official boundaries imported by
-staff (:mod:`dashboard.boundary_import`) are stored beside it and win when present.
+staff (:mod:`dashboard.geo.boundary_import`) are stored beside it and win when present.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from sqlalchemy.orm import Session
 
 from dashboard import register
 from dashboard.config import PROVINCE_CODE
-from dashboard.db import audit, session_scope
+from dashboard.store.db import audit, session_scope
 from dashboard.errors import BoundaryError
-from dashboard.models import Boundary, BoundaryDerivation, Commune
+from dashboard.store.models import Boundary, BoundaryDerivation, Commune
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n, views
+from dashboard import i18n
+from dashboard.present import views
 
 STATUS_COLOURS = {
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -77,7 +78,7 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
 # --- pages people use (issue 4) -----------------------------------------------------------
 
 def ranking_bars(frame: pd.DataFrame, lang: str = "vi", title: str = "") -> go.Figure:
-    """Communes ranked best first (a :func:`dashboard.views.ranking` frame), coloured by status.
+    """Communes ranked best first (a :func:`dashboard.present.views.ranking` frame), coloured by status.
 
     A dashed line marks the target when the ranking is of one indicator with one target.
     """

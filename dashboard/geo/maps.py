@@ -15,7 +15,9 @@ import plotly.graph_objects as go
 import shapely
 from sqlalchemy import Engine
 
-from dashboard import boundaries, i18n, queries
+from dashboard.geo import boundaries
+from dashboard import i18n
+from dashboard.store import queries
 from dashboard import status as st
 
 DEFAULT_INDICATOR = "GOV_DOSSIER_ONLINE_RATE"

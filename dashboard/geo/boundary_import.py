@@ -26,8 +26,9 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from dashboard import boundaries, register
-from dashboard.db import session_scope
+from dashboard.geo import boundaries
+from dashboard import register
+from dashboard.store.db import session_scope
 from dashboard.text import fold
 from dashboard.errors import AmbiguousCommune, BoundaryError, BoundaryMismatch, UnknownCommune
 
@@ -372,8 +373,8 @@ def remove_official(engine, actor: str = "cán bộ Sở KH&CN") -> int:
     """Delete the official boundaries (the map falls back to the derived ones); return the count."""
     from sqlalchemy import delete, func, select
 
-    from dashboard.db import audit
-    from dashboard.models import Boundary
+    from dashboard.store.db import audit
+    from dashboard.store.models import Boundary
 
     with session_scope(engine) as s:
         n = s.scalar(select(func.count()).select_from(Boundary).where(Boundary.source == boundaries.OFFICIAL))

@@ -15,7 +15,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import charts, i18n, queries, reports, views
+from dashboard.present import charts, views
+from dashboard import i18n, reports
+from dashboard.store import queries
 from dashboard import status as st
 
 
@@ -61,7 +63,7 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
          query: Callable | None = None) -> Snapshot:
     """Read the province table, lagging communes and the chosen communes' tables for ``period``.
 
-    ``query(name, *args)`` runs ``dashboard.queries.<name>``; pages pass their cached
+    ``query(name, *args)`` runs ``dashboard.store.queries.<name>``; pages pass their cached
     runner (the data is still current: the cache is keyed on the database's last change).
     """
     q = query or (lambda name, *args: getattr(queries, name)(engine, *args))
@@ -79,7 +81,7 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
 
 def _map_figure(engine: Engine, period: str):
     """The default adoption map for ``period``, or None when no boundaries can be drawn."""
-    from dashboard import maps
+    from dashboard.geo import maps
     from dashboard.errors import DashboardError
 
     try:

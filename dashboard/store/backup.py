@@ -157,7 +157,7 @@ def restore(backup_file: Path | str, url: str | None, migrate_older: bool = Fals
     The copy into the live file goes through SQLite's backup API, so an app that is
     running sees the restored data at its next query.
     """
-    from dashboard import db
+    from dashboard.store import db
 
     backup_file = Path(backup_file)
     _check_sqlite_file(backup_file, "tệp sao lưu")

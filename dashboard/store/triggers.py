@@ -1,11 +1,11 @@
 """Work the database does inside every write: the data-version counter and the current values.
 
-Installed by migration 6 (:mod:`dashboard.db`) on SQLite and PostgreSQL alike, so every
+Installed by migration 6 (:mod:`dashboard.store.db`) on SQLite and PostgreSQL alike, so every
 writer — the loader, the review page, the demo, a person with ``psql`` — keeps them right
 in its own transaction, without knowing about them.
 
 * ``data_version``: one row whose ``version`` goes up with every insert, update or delete of
-  the tables the pages show. :func:`dashboard.db.data_version` reads it: a cache key that costs
+  the tables the pages show. :func:`dashboard.store.db.data_version` reads it: a cache key that costs
   one primary-key read and that every server process sees once the write is committed.
 * ``current_observations``: for each period × indicator × commune, the id of the headline
   observation that counts (manual > report > demo, then the latest, then the last stored:
@@ -134,7 +134,7 @@ def install(conn) -> None:
                       "(period_code, indicator_code, commune_code, facet, origin, updated_at)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_targets_indicator ON targets (indicator_code, scope, year)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_obs_origin_period ON observations (origin, period_code)"))
-    from dashboard.models import BoundaryDerivation  # created by migration 1 on a new database
+    from dashboard.store.models import BoundaryDerivation  # created by migration 1 on a new database
 
     BoundaryDerivation.__table__.create(conn, checkfirst=True)
     (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(conn)

@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, Select, case, literal, select
 
-from dashboard import queries, rollups
+from dashboard.store import queries, rollups
 from dashboard.errors import ExportError
 from dashboard.periods import parse as parse_period
 from dashboard.text import fold
@@ -60,7 +60,8 @@ def snapshot(engine: Engine, period: str | None = None,
 
 def described(filters: queries.Filters) -> str:
     """The filters in words, by name ("trụ cột: Chính quyền số"), for stamps and file names."""
-    from dashboard import catalog, views
+    from dashboard import catalog
+    from dashboard.present import views
 
     names = {spec.code: spec.name_vi for spec in catalog.indicators()}
     return views.describe_filters(filters, "vi", names)
@@ -81,7 +82,7 @@ def frame_for_export(table: pd.DataFrame, period: str) -> pd.DataFrame:
     The pillar column holds the pillar's name (``Chính quyền số``, not ``GOV``) and whole
     numbers are written as integers.
     """
-    from dashboard import views
+    from dashboard.present import views
 
     frame = table.assign(period=period, origin=table["origin"].map(ORIGIN_VI),
                          pillar=[views.pillar_name(p) if isinstance(p, str) else p for p in table["pillar"]])
@@ -211,7 +212,7 @@ def export_query(period: str, filters: queries.Filters = queries.Filters()) -> S
         elif key == "origin":
             columns.append(case(ORIGIN_VI, value=grid.c.origin).label(header))
         elif key == "pillar":  # the pillar's name, as on the page's snapshot
-            from dashboard import views
+            from dashboard.present import views
 
             names = {code: views.pillar_name(code) for code in views.PILLARS}
             columns.append(case(names, value=grid.c.pillar, else_=grid.c.pillar).label(header))

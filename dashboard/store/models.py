@@ -1,7 +1,7 @@
 """The database schema, as SQLAlchemy 2 ORM classes.
 
 One schema for SQLite (embedded default) and PostgreSQL. Changes go through the
-versioned migrations in :mod:`dashboard.db`, never by editing a live database.
+versioned migrations in :mod:`dashboard.store.db`, never by editing a live database.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 SQLAlchemy Core selects that run the same on SQLite and PostgreSQL. The rules come from
 :mod:`dashboard.status` (its ``*_sql`` builders and precedence tables), which stays the single
-definition; the query layer (:mod:`dashboard.queries`) runs these and returns DataFrames.
+definition; the query layer (:mod:`dashboard.store.queries`) runs these and returns DataFrames.
 
 One pass per view: the observation that counts for each commune × indicator (manual > report >
 demo, kept current by triggers as values are written), one target per indicator (and a commune's own, when it has one)
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, func, literal, not_, null, select, true, union_all
 
 from dashboard import status as st
-from dashboard.models import Commune, Indicator, Observation, Target
-from dashboard.triggers import CURRENT_OBSERVATIONS as CURRENT
+from dashboard.store.models import Commune, Indicator, Observation, Target
+from dashboard.store.triggers import CURRENT_OBSERVATIONS as CURRENT
 
 OBS = Observation.__table__
 COMMUNES = Commune.__table__
@@ -27,7 +27,7 @@ TARGETS = Target.__table__
 
 @dataclass(frozen=True)
 class Scope:
-    """What a roll-up is narrowed to (the SQL side of :class:`dashboard.queries.Filters`)."""
+    """What a roll-up is narrowed to (the SQL side of :class:`dashboard.store.queries.Filters`)."""
 
     indicator: str | None = None
     pillar: str | None = None
@@ -40,7 +40,7 @@ def best_observations(period: str, indicator: str | None = None, commune: str | 
     """One headline observation per commune × indicator of ``period``: manual > report > demo.
 
     Which one counts is kept by the database as values are written (``current_observations``,
-    :mod:`dashboard.triggers`), so this is a primary-key range read, not a ranking.
+    :mod:`dashboard.store.triggers`), so this is a primary-key range read, not a ranking.
     """
     cur = CURRENT
     q = select(
@@ -283,7 +283,7 @@ def lagging_rows(period: str, year: int, limit: int, own: bool = True) -> Select
 
 # --- What the explorer shows: one window of rows, the ends of the ranking -----------------------
 
-# Explorer sort orders (the page's ``sap_xep`` values, as in :func:`dashboard.views.sort_rows`).
+# Explorer sort orders (the page's ``sap_xep`` values, as in :func:`dashboard.present.views.sort_rows`).
 STATUS_ORDER = {st.NOT_MET: 0, st.MET: 1, st.NO_TARGET: 2, st.NO_DATA: 3, st.NOT_SCORED: 4}
 NON_NAME_SORTS = ("ma", "ket_qua_giam", "ket_qua_tang", "chenh_lech_tang", "trang_thai")
 

@@ -1,0 +1,1 @@
+"""Presentation without Streamlit: views, charts, meeting slides, exports and styles."""
