@@ -35,9 +35,17 @@ run: install
 	$(BIN)/python -m dashboard init --if-missing $(if $(DB),--db $(DB))
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Install the test dependencies and run the whole suite.
+# Install the test dependencies and run the whole suite twice: on SQLite files, then on a
+# throwaway PostgreSQL server on loopback (TEST_BACKEND=postgresql, tests/pg_cluster.py).
+# Fails if either pass fails; the last line sums up both.
 test: install-test
-	$(BIN)/python -m pytest
+	@t0=$$(date +%s); $(BIN)/python -m pytest $(PYTEST_ARGS); sqlite=$$?; \
+	t1=$$(date +%s); TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS); pg=$$?; \
+	t2=$$(date +%s); \
+	verdict() { if [ "$$1" = 0 ]; then echo "đạt"; else echo "LỖI (mã $$1)"; fi; }; \
+	echo "make test — SQLite: $$(verdict $$sqlite), $$(( (t1 - t0) / 60 )) phút $$(( (t1 - t0) % 60 )) giây;" \
+	     "PostgreSQL: $$(verdict $$pg), $$(( (t2 - t1) / 60 )) phút $$(( (t2 - t1) % 60 )) giây"; \
+	[ "$$sqlite" = 0 ] && [ "$$pg" = 0 ]
 
 # Province and national figures (building the national database takes minutes); writes
 # bench-results/bench-*.json and prints the table the README quotes.

@@ -88,7 +88,9 @@ def report_values(engine: Engine, report_id: int) -> pd.DataFrame:
         " LEFT JOIN indicators i ON i.code = o.indicator_code"
         " WHERE o.report_id = :r AND o.origin = 'report' ORDER BY o.id")
     with engine.connect() as conn:
-        return pd.read_sql(sql, conn, params={"r": int(report_id)})
+        frame = pd.read_sql(sql, conn, params={"r": int(report_id)})
+    frame["reviewed"] = frame["reviewed"].astype(bool)  # SQLite stores 0/1, PostgreSQL a boolean: one type
+    return frame
 
 
 def outline(frame: pd.DataFrame) -> list[OutlineNode]:

@@ -16,8 +16,8 @@ from dashboard.cli import main
 from dashboard.store.models import Boundary, BoundaryDerivation, Commune, Observation
 
 
-def test_init_builds_the_register_and_boundaries_of_another_province(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'lai_chau.sqlite'}"
+def test_init_builds_the_register_and_boundaries_of_another_province(blank_url, capsys):
+    url = blank_url
     assert main(["init", "--db", url, "--province", "12", "--no-demo"]) == 0
     assert "38 đơn vị" in capsys.readouterr().out
     engine = db.connect(url)
@@ -39,9 +39,9 @@ def test_an_unknown_province_is_refused_with_the_valid_codes(tmp_path, capsys):
 
 
 @pytest.fixture
-def foreign_register(tmp_path):
+def foreign_register(blank_url):
     """A register the package does not know (like the national bench's), with values."""
-    engine = db.connect(f"sqlite:///{tmp_path / 'foreign.sqlite'}")
+    engine = db.connect(blank_url)
     with db.session_scope(engine) as s:
         from dashboard import catalog, periods
 

@@ -15,6 +15,9 @@ from dashboard.cli import main
 from dashboard.errors import BackupError
 from sample_report import add_sample_report
 
+# Backup copies the SQLite file (and what is still in its WAL); PostgreSQL is pointed to pg_dump.
+pytestmark = pytest.mark.sqlite_only("backup and restore of the SQLite file and its WAL")
+
 
 def _all_rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table of a SQLite file, in a stable order."""

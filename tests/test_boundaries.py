@@ -111,8 +111,8 @@ def test_first_use_derives_when_nothing_is_stored(seeded_engine):
     assert source == boundaries.DERIVED and len(geoms) == 96
 
 
-def test_export_refuses_an_uninitialised_database(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+def test_export_refuses_an_uninitialised_database(blank_url, tmp_path, capsys):
+    url = blank_url
     assert main(["geo", "export", "--db", url, "--out", str(tmp_path / "x.geojson")]) == 1
     assert "init" in capsys.readouterr().err
     assert not (tmp_path / "x.geojson").exists()

@@ -9,8 +9,8 @@ from dashboard.store import db
 from dashboard.cli import build_parser, main
 
 
-def test_init_is_idempotent_with_if_missing(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+def test_init_is_idempotent_with_if_missing(blank_url, capsys):
+    url = blank_url
     assert main(["init", "--db", url, "--no-demo"]) == 0
     assert main(["init", "--db", url, "--if-missing"]) == 0
     assert "đã sẵn sàng" in capsys.readouterr().out

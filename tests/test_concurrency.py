@@ -26,8 +26,8 @@ FORK = multiprocessing.get_context("fork")
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def url(blank_url) -> str:
+    url = blank_url
     setup.build(url, with_demo=False).dispose()
     return url
 
@@ -133,7 +133,9 @@ def test_migration_5_keeps_the_newest_of_duplicate_targets(url):
     db.migrate(engine)
     with engine.connect() as conn:
         values = conn.execute(text("SELECT value FROM targets WHERE year = 2030")).scalars().all()
-        index = conn.execute(text("SELECT name FROM sqlite_master WHERE name = 'uq_target_key'")).scalar()
+        index = conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE name = 'uq_target_key'" if conn.dialect.name == "sqlite"
+            else "SELECT indexname FROM pg_indexes WHERE indexname = 'uq_target_key'")).scalar()
     assert values == [3] and index == "uq_target_key"
     assert db.schema_version(engine) == db.LATEST_VERSION
     engine.dispose()
@@ -157,6 +159,7 @@ def _hold_write_lock(url: str, seconds: float) -> threading.Thread:
     return thread
 
 
+@pytest.mark.sqlite_only("holds SQLite's file write lock (BEGIN IMMEDIATE) from a second connection")
 def test_a_writer_waits_for_a_long_write_then_succeeds(url):
     engine = db.connect(url)
     holder = _hold_write_lock(url, 1.5)
@@ -167,6 +170,7 @@ def test_a_writer_waits_for_a_long_write_then_succeeds(url):
     engine.dispose()
 
 
+@pytest.mark.sqlite_only("holds SQLite's file write lock (BEGIN IMMEDIATE) from a second connection")
 @pytest.mark.parametrize("argv", [
     ["ingest", str(SAMPLE)],
     ["targets", "--set", "GOV_EDOC_RATE", "--year", "2027", "--value", "70", "--source", "thử"],
@@ -185,6 +189,7 @@ def test_a_database_busy_past_the_timeout_gives_one_vietnamese_line_and_changes_
     assert db.table_counts(db.make_engine(url)) == before
 
 
+@pytest.mark.sqlite_only("holds SQLite's file write lock (BEGIN IMMEDIATE) from a second connection")
 def test_busy_is_a_typed_error_in_the_library(url, monkeypatch):
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
     engine = db.connect(url)
@@ -213,7 +218,7 @@ def test_two_editors_saving_one_value_the_second_is_told_the_new_value(url):
     now = review.report_values(engine, report_id)
     assert now.loc[now["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE", "value"].tolist() == [60.0]
     accept_b = shown_to_b.copy()
-    accept_b.loc[row, "reviewed"] = 1  # accepting a value that has changed since is refused too
+    accept_b.loc[row, "reviewed"] = True  # accepting a value that has changed since is refused too
     with pytest.raises(review.StaleValue):
         review.apply_edits(engine, shown_to_b, accept_b, "cán bộ B")
     engine.dispose()

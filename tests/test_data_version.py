@@ -38,8 +38,8 @@ def _current(engine) -> set[tuple]:
     with engine.connect() as conn:
         stale = conn.execute(text(
             "SELECT COUNT(*) FROM current_observations c JOIN observations o ON o.id = c.observation_id "
-            "WHERE c.value IS NOT o.value OR c.qualifier IS NOT o.qualifier OR c.origin IS NOT o.origin "
-            "OR c.numerator IS NOT o.numerator OR c.denominator IS NOT o.denominator")).scalar_one()
+            "WHERE " + " OR ".join(f"c.{f} IS DISTINCT FROM o.{f}"  # NULL-safe on SQLite and PostgreSQL
+                                   for f in ("value", "qualifier", "origin", "numerator", "denominator")))).scalar_one()
         assert stale == 0, "the copied values differ from the observation's"
         return set(conn.execute(text(
             "SELECT period_code, indicator_code, commune_code, observation_id FROM current_observations")).all())
@@ -99,8 +99,15 @@ def test_migration_6_ranks_the_values_an_older_database_already_holds(seeded_url
     _add(engine, "manual", 12.0)
     with engine.begin() as conn:  # back to the schema before migration 6
         conn.execute(text("DROP TABLE current_observations"))
-        for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
-            conn.execute(text(f"DROP TRIGGER {name}"))
+        if conn.dialect.name == "sqlite":
+            for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
+                conn.execute(text(f"DROP TRIGGER {name}"))
+        else:
+            from dashboard.store import triggers
+
+            for table in triggers.VERSIONED_TABLES:
+                conn.execute(text(f"DROP TRIGGER dv_{table} ON {table}"))
+            conn.execute(text("DROP TRIGGER current_obs ON observations"))
         conn.execute(text("DROP TABLE data_version"))
         conn.execute(text("DELETE FROM schema_version WHERE version = 6"))
     engine.dispose()

@@ -44,6 +44,7 @@ def test_streamed_xlsx_holds_the_same_rows_and_the_stamp(seeded_engine, tmp_path
     assert info["Kỳ báo cáo"] == "9T/2025"
 
 
+@pytest.mark.sqlite_only("sqlite-utils reads the SQLite file itself")
 def test_the_csv_is_what_sqlite_utils_writes_for_the_same_query(seeded_url, seeded_engine, tmp_path):
     cli = Path(sys.executable).with_name("sqlite-utils")
     if not cli.exists() and not shutil.which("sqlite-utils"):

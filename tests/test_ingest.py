@@ -277,7 +277,7 @@ def test_loading_is_idempotent_and_versions_keep_reviewed_values(empty_engine, s
     same = ingest(empty_engine, read_path(seed_files[(SM, "docx")]))
     assert same.status == "unchanged"
     with empty_engine.begin() as conn:
-        conn.execute(text("UPDATE observations SET reviewed = 1, value = 66 "
+        conn.execute(text("UPDATE observations SET reviewed = TRUE, value = 66 "
                           "WHERE indicator_code = 'GOV_DOSSIER_ONLINE_RATE'"))
     third = ingest(empty_engine, read_path(seed_files[(SM, "pdf")]))
     assert third.status == "replaced"

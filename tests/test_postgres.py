@@ -1,16 +1,9 @@
-"""The same code on a real PostgreSQL server: a throwaway cluster started by the test.
-
-Uses ``TEST_DATABASE_URL`` when set; otherwise starts PostgreSQL from Debian's packages
-(``make test`` installs them) in a temporary folder, as the ``postgres`` user when run as root.
+"""The same code on a real PostgreSQL server, in both passes of ``make test``: the session's
+throwaway cluster (tests/pg_cluster.py; ``TEST_DATABASE_URL`` when set), a fresh database per test.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,46 +13,13 @@ from dashboard.present import export
 from dashboard import setup
 from dashboard import status as st
 
-PG_BIN = Path("/usr/lib/postgresql")
 
-
-def _pg_tool(name: str) -> str | None:
-    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
-    return str(found[-1]) if found else shutil.which(name)
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    if os.environ.get("TEST_DATABASE_URL"):
-        yield os.environ["TEST_DATABASE_URL"]
-        return
-    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL server binaries are not installed (make test installs them)")
-    pytest.importorskip("psycopg", reason="psycopg is part of the test extra")
-    # Not under pytest's temp root: that is private to root, and the server runs as postgres.
-    home = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
-    data = home / "data"
-    data.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(data.parent, "postgres")
-        shutil.chown(data, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(run_as + [initdb, "-D", str(data), "-U", "dash", "-A", "trust", "-E", "UTF8",
-                             "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run(run_as + [pg_ctl, "-D", str(data), "-l", str(data / "log"), "-w", "-o",
-                             f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
-    url = f"postgresql+psycopg://dash@127.0.0.1:{port}/postgres"
-    try:
-        yield url
-    finally:
-        subprocess.run(run_as + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the session's PostgreSQL server (tests/pg_cluster.py)."""
+    url = pg_server.database("pgtest")
+    yield url
+    pg_server.drop(url)
 
 
 def test_build_query_and_export_on_postgresql(pg_url, tmp_path):
@@ -130,7 +90,7 @@ def test_sql_rollups_match_the_python_rules_on_postgresql(pg_url):
 
     import rollup_cases as rc
 
-    engine = db.connect(pg_url.rsplit("/", 1)[0] + "/" + _fresh_database(pg_url, "rollups"))
+    engine = db.connect(pg_url)
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=rc.datasets(), unit_type=hs.sampled_from((None, "xã", "phường")),
@@ -151,7 +111,7 @@ def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp
 
     from dashboard.store.models import Observation
 
-    engine = setup.build(pg_url.rsplit("/", 1)[0] + "/" + _fresh_database(pg_url, "versions"))
+    engine = setup.build(pg_url)
     try:
         before = int(db.data_version(engine))
         with db.session_scope(engine) as s:
@@ -176,15 +136,3 @@ def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp
         assert rows == len(frame) and out.read_bytes() == export.csv_bytes(frame)
     finally:
         engine.dispose()
-
-
-def _fresh_database(pg_url: str, name: str) -> str:
-    """An empty database on the test server, so tests do not see each other's rows."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return name

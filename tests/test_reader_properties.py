@@ -15,6 +15,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is part of the
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from conftest import new_database
 from dashboard.store import db
 from dashboard import setup
 from dashboard.errors import DashboardError  # noqa: E402
@@ -63,8 +64,8 @@ def test_reading_any_file_succeeds_or_says_why(file):
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    engine = setup.build(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.sqlite'}", with_demo=False)
+def engine(request, tmp_path_factory):
+    engine = setup.build(new_database(request, "prop", tmp_path_factory.mktemp("prop")), with_demo=False)
     yield engine
     engine.dispose()
 

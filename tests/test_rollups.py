@@ -14,13 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 import rollup_cases as rc
+from conftest import new_database
 from dashboard.store import db
 from dashboard import status as st
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    eng = db.connect(f"sqlite:///{tmp_path_factory.mktemp('rollups') / 'rollups.sqlite'}")
+def engine(request, tmp_path_factory):
+    eng = db.connect(new_database(request, "rollups", tmp_path_factory.mktemp("rollups")))
     yield eng
     eng.dispose()
 

@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conftest import seeded_copy
+
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -42,13 +44,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def browser_db(tmp_path_factory, seeded_db_file) -> str:
-    """The database the browser tests' server uses: the seeded demo database plus the seeds."""
-    import shutil
-
-    path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
-    shutil.copy(seeded_db_file, path)
-    url = f"sqlite:///{path}"
+def browser_db(request, tmp_path_factory) -> str:
+    """The database the browser tests' server uses: the seeded demo database plus the seeds,
+    on the pass's backend (a PostgreSQL database in the ``TEST_BACKEND=postgresql`` pass)."""
+    url = seeded_copy(request, tmp_path_factory.mktemp("browser"))
     for hook in BROWSER_DB_HOOKS:
         hook(url)
     return url

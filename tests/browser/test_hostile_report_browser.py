@@ -8,11 +8,11 @@ It runs on its own server and database, so the other browser tests see the usual
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from browser.conftest import CHROMIUM, OfflinePage, streamlit_server
+from conftest import seeded_copy
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +34,13 @@ EVIL = ("evil.example", "javascript:")
 
 
 @pytest.fixture(scope="module")
-def hostile_server(seeded_db_file, tmp_path_factory):
+def hostile_server(request, tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     from dashboard.store import db
     from dashboard.ingest import ingest, read_bytes
 
-    path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    shutil.copy(seeded_db_file, path)
-    url = f"sqlite:///{path}"
+    url = seeded_copy(request, tmp_path_factory.mktemp("hostile"))
     engine = db.connect(url)
     result = ingest(engine, read_bytes(REPORT.encode("utf-8"), FILE_NAME))
     assert result.parsed.commune.code == COMMUNE and result.status == "imported"
