@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from dashboard.errors import UnknownPeriod
+from dashboard.store.db import write_lock
 from dashboard.store.models import Period
 
 _MONTHS = re.compile(r"^(\d{1,2})T/(\d{4})$")
@@ -60,6 +61,9 @@ def ensure(session: Session, code: str) -> Period:
     """Return the period row for ``code``, creating it if needed (in the caller's transaction)."""
     info = parse(code)
     row = session.get(Period, info.code)
+    if row is None:  # two writers must not both add it (PostgreSQL: lock, then look again)
+        write_lock(session, Period)
+        row = session.get(Period, info.code)
     if row is None:
         row = Period(code=info.code, kind=info.kind, year=info.year, start_date=info.start,
                      end_date=info.end, label_vi=info.label_vi)

@@ -82,6 +82,43 @@ def test_imports_of_one_commune_and_period_at_once_leave_one_report(url):
             assert statuses == ["replaced"] * 4
 
 
+def _import_as_at_once(url: str, data: bytes, name: str, commune: str, period: str, barrier, out) -> None:
+    parsed = loader.parse(read_bytes(data, name), commune, period)
+    engine = db.make_engine(url)
+    barrier.wait()
+    try:
+        with db.session_scope(engine) as session:
+            out.put(loader.load(session, parsed).status)
+    except Exception as exc:  # reported to the test, which fails on it
+        out.put(f"error: {type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+def _communes(url: str, n: int) -> list[str]:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        codes = [c for (c,) in conn.execute(text("SELECT code FROM communes ORDER BY code LIMIT :n"), {"n": n})]
+    engine.dispose()
+    return codes
+
+
+# Imports of different communes at once: on PostgreSQL the commune row locks do not serialise
+# them, so the new period and the file's fingerprint must not be claimed twice (the load test found it).
+@pytest.mark.parametrize("same_file", [True, False], ids=["one file for four communes", "four files"])
+def test_imports_of_different_communes_into_a_new_period_at_once(url, same_file):
+    communes = _communes(url, 4)
+    statuses = _run_together(_import_as_at_once, [
+        (url, _version(0 if same_file else i), f"bao-cao-{i}.md", code, "3T/2031")
+        for i, code in enumerate(communes)])
+    assert not [s for s in statuses if s.startswith("error")], statuses
+    if same_file:
+        assert sorted(statuses) == ["imported", "unchanged", "unchanged", "unchanged"]
+    else:
+        assert statuses == ["imported"] * 4
+    assert sum(c for *_, c in _reports(url)) == (1 if same_file else 4)
+
+
 def _set_target_at_once(url: str, value: float, barrier, out) -> None:
     engine = db.make_engine(url)
     barrier.wait()

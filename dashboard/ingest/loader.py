@@ -171,6 +171,7 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
     the second waits, then replaces the first. One report per commune and period, always.
     """
     doc = parsed.document
+    write_lock(session, Report)  # one import at a time checks and claims a file's fingerprint
     write_lock(session, Commune, parsed.commune.code)
     same = session.scalar(select(Report).where(Report.sha256 == doc.sha256))
     if same is not None:

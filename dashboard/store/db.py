@@ -249,12 +249,18 @@ def write_lock(session: Session, model: type | None = None, key: object = None) 
     before it reads, instead of both deciding on the same stale state. It must be the
     transaction's first statement; in a transaction already begun it is skipped.
     PostgreSQL: ``SELECT … FOR UPDATE`` of the row ``model`` / ``key`` (a commune, an
-    indicator, an observation), which serialises writers of that row only.
+    indicator, an observation), which serialises writers of that row only; with ``model``
+    and no ``key``, a transaction-level advisory lock named after the table, which serialises
+    the writers of that kind (imports checking a file's fingerprint, a new period) as SQLite's
+    file lock does. Read again after it what the write depends on.
     """
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         if not conn.connection.driver_connection.in_transaction:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif model is not None and key is None:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                        {"name": "dashboard." + inspect(model).local_table.name})
     elif model is not None:
         pk = inspect(model).primary_key[0]
         session.execute(select(pk).where(pk == key).with_for_update())
