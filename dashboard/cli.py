@@ -182,6 +182,7 @@ EXTRA_COMMANDS = {
     "ingest": "dashboard.ingest.command",
     "geo": "dashboard.command_geo",
     "bench": "dashboard.bench",
+    "loadtest": "dashboard.command_loadtest",
     "ingest-eval": "dashboard.ingest.command_eval",
     "phrasings": "dashboard.command_phrasings",
     "backup": "dashboard.command_backup",
