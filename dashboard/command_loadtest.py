@@ -128,9 +128,9 @@ async def _session(browser, base: str, paths: list[str], rounds: int, results: R
             for path in paths[number % len(paths):] + paths[:number % len(paths)]:  # not all on one page
                 start = time.perf_counter()
                 try:
-                    await page.goto(f"{base}/{path}", wait_until="domcontentloaded", timeout=120_000)
+                    await page.goto(f"{base}/{path}", wait_until="domcontentloaded", timeout=180_000)
                     await page.wait_for_timeout(300)  # let the script start before asking if it ended
-                    await page.wait_for_function(_DONE, timeout=120_000, polling=50)
+                    await page.wait_for_function(_DONE, timeout=180_000, polling=50)
                     results.page_seconds.append(time.perf_counter() - start)
                     for element in await page.query_selector_all(_ERRORS):
                         results.page_errors.append(f"{path}: {(await element.inner_text())[:200]}")
@@ -155,7 +155,7 @@ async def _readers(base: str, sessions: int, rounds: int, results: Results) -> N
             await browser.close()
 
 
-def _writer(kind: str, engine, stop: threading.Event, results: Results, number: int) -> None:
+def _writer(kind: str, engine, stop: threading.Event, results: Results, number: int, pause: float) -> None:
     from sqlalchemy import text
 
     from dashboard.ingest import read_bytes
@@ -184,11 +184,11 @@ def _writer(kind: str, engine, stop: threading.Event, results: Results, number: 
             if LOCKED.search(message):
                 results.locked += 1
             results.writer_errors.append(message)
-        stop.wait(0.2)
+        stop.wait(pause)
 
 
 def run(url: str | None = None, sessions: int = 20, importers: int = 3, reviewers: int = 2,
-        rounds: int = 1, log_dir: Path | None = None) -> Results:
+        rounds: int = 1, log_dir: Path | None = None, pause: float = 1.0) -> Results:
     """Run the load test on ``url`` (a throwaway SQLite demo database when None)."""
     from dashboard import setup
     from dashboard.store import db
@@ -202,9 +202,9 @@ def run(url: str | None = None, sessions: int = 20, importers: int = 3, reviewer
     log_path = work / "streamlit.log"
     proc, base = _start_server(url, log_path)
     stop = threading.Event()
-    writers = [threading.Thread(target=_writer, args=("import", engine, stop, results, i), daemon=True)
+    writers = [threading.Thread(target=_writer, args=("import", engine, stop, results, i, pause), daemon=True)
                for i in range(importers)]
-    writers += [threading.Thread(target=_writer, args=("review", engine, stop, results, 100 + i), daemon=True)
+    writers += [threading.Thread(target=_writer, args=("review", engine, stop, results, 100 + i, pause), daemon=True)
                 for i in range(reviewers)]
     start = time.perf_counter()
     try:
@@ -236,6 +236,8 @@ def add_command(sub, add) -> None:
     p.add_argument("--importers", type=int, default=3, help="số luồng nhập báo cáo (mặc định 3)")
     p.add_argument("--reviewers", type=int, default=2, help="số luồng duyệt giá trị (mặc định 2)")
     p.add_argument("--rounds", type=int, default=1, help="mỗi phiên đọc mọi trang bao nhiêu lượt (mặc định 1)")
+    p.add_argument("--pause", type=float, default=1.0,
+                   help="giây nghỉ giữa hai lần ghi của mỗi luồng (mặc định 1; 0 = ghi liên tục)")
 
 
 def _run(args) -> int:
@@ -243,10 +245,10 @@ def _run(args) -> int:
 
     if not Path(CHROMIUM).exists():
         raise DashboardError("cần Chromium của Debian (/usr/bin/chromium) để chạy kiểm thử tải")
-    results = run(args.db, args.sessions, args.importers, args.reviewers, args.rounds)
+    results = run(args.db, args.sessions, args.importers, args.reviewers, args.rounds, pause=args.pause)
     dialect = (args.db or "sqlite").split(":", 1)[0].split("+", 1)[0]
     print(f"Kiểm thử tải trên {dialect}: {args.sessions} phiên đọc, {args.importers} luồng nhập, "
-          f"{args.reviewers} luồng duyệt")
+          f"{args.reviewers} luồng duyệt, nghỉ {args.pause:g} s giữa hai lần ghi")
     for name, value in results.summary().items():
         shown = f"{value:.2f}".replace(".", ",") if name.endswith(" s") else f"{value:.0f}"
         print(f"  {name}: {shown}")
