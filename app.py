@@ -12,5 +12,6 @@ pages = [
     st.Page("pages/map.py", title=t("map"), url_path="ban-do"),
     st.Page("pages/meeting.py", title=t("meeting"), url_path="trinh-chieu"),
     st.Page("pages/review.py", title=t("review"), url_path="duyet-bao-cao"),
+    st.Page("pages/audit.py", title=t("audit_page"), url_path="nhat-ky"),
 ]
 st.navigation(pages).run()

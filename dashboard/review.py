@@ -49,7 +49,17 @@ def _check_seen(obs: Observation, seen: dict | None) -> None:
         shown = f"{obs.value:g}" if obs.value is not None else "trống"
         raise StaleValue(f"Giá trị này vừa được sửa{who}{when} (hiện là {shown}{' ' + obs.qualifier if obs.qualifier else ''}"
                          "); thay đổi của bạn chưa được lưu. Hãy xem giá trị mới rồi sửa lại nếu cần.",
-                         _snapshot(obs))
+                         {**_snapshot(obs), "updated_by": obs.updated_by, "updated_at": obs.updated_at})
+
+
+def stale_message(exc: StaleValue, lang: str = "vi") -> str:
+    """What the second editor is told: their change was not saved, and the value saved meanwhile."""
+    from dashboard import i18n
+    from dashboard.markup import inert
+
+    now = exc.current
+    return i18n.t("stale_value", lang, value=i18n.value(now.get("value"), now.get("unit"), lang, now.get("qualifier")),
+                  who=inert(now.get("updated_by") or "—"))
 
 
 def _checked(obs: Observation, *values: float | None) -> None:

@@ -28,10 +28,11 @@ def _say(key: str, lang: str, **values) -> str:
 
 
 def commune_param(raw: str | None, names: Mapping[str, str], fallback: str,
-                  lang: str = "vi") -> tuple[str, str | None]:
+                  lang: str = "vi", showing: str | None = None) -> tuple[str, str | None]:
     """(commune code to show, message or None) for the ``?xa=`` value ``raw``.
 
-    ``names`` maps the register's codes to names. A missing value gives ``fallback``
+    ``names`` maps the register's codes to names; ``showing`` names what is shown instead
+    when it is not the fallback commune (the map: the whole province). A missing value gives ``fallback``
     without a message; an unknown one gives ``fallback`` and a message that names both
     the code asked for (made inert: it comes from the address) and the commune shown.
     """
@@ -41,7 +42,7 @@ def commune_param(raw: str | None, names: Mapping[str, str], fallback: str,
     if code in names:
         return code, None
     return fallback, _say("unknown_commune", lang, code=inert(code[:40]), n=len(names),
-                          shown=inert(names.get(fallback, fallback)))
+                          shown=inert(showing or names.get(fallback, fallback)))
 
 
 def lang_param(raw: str | None) -> tuple[str, str | None]:

@@ -17,10 +17,10 @@ def body() -> None:
     kpis = views.commune_kpis(shown, ui.query("province_table", period), lang)
     ui.demo_banner(shown=bool((kpis["origin"] == "demo").any() or kpis["province_demo"].any()))
     ui.kpi_cards(kpis)
-    ui.dataframe(kpis[["name", "value_text", "target_text", "province_text", "status_text", "origin_text"]].rename(
+    ui.history_table(kpis[["name", "value_text", "target_text", "province_text", "status_text", "origin_text"]].rename(
         columns={"name": ui.t("indicator"), "value_text": ui.t("value"), "target_text": ui.t("target"),
                  "province_text": ui.t("province"), "status_text": ui.t("status"),
-                 "origin_text": ui.t("origin")}), key="commune_kpis")
+                 "origin_text": ui.t("origin")}), kpis.assign(commune_code=code), key="commune_kpis", period=period)
     ui.subheader(ui.t("report"))
     query, scope = ui.search_box()
     if query and scope == "all":
@@ -36,6 +36,9 @@ def body() -> None:
     values = ui.cached("reports", "report_values", int(report["id"]))
     nodes = reports.outline(ui.cached("reports", "sections", int(report["id"])))
     focus = ui.value_picker(values)
+    if focus:
+        chosen = values.loc[values["id"] == focus, "indicator_code"]
+        ui.history_button(code, chosen.iloc[0] if len(chosen) else None, report["period_code"], key="history_pick")
     if query and scope == "this":
         hits = sum(len(search.find(n.body, query)) + len(search.find(n.heading, query))
                    for root in nodes for n in root.walk())

@@ -14,8 +14,8 @@ def body() -> None:
     table = views.sort_rows(ui.query("commune_table", period, filters), sort)
     described = views.describe_filters(filters, lang, views.indicator_name_map(indicators, lang))
     ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=described))
-    ui.dataframe(views.explorer_view(table, lang), key="explorer_table",
-                 height=min(560, 35 * len(table) + 40))
+    ui.history_table(views.explorer_view(table, lang), table, key="explorer_table", period=period,
+                     height=min(560, 35 * len(table) + 40))
     ui.downloads(table, period, filters, views.describe_filters(filters, "vi", views.indicator_name_map(indicators)))
     ui.subheader(ui.t("ranking"))
     ranked = views.ranking(table)

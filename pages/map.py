@@ -8,6 +8,7 @@ from dashboard.errors import BoundaryMismatch
 
 def body() -> None:
     ui.page_header("map")
+    ui.url_commune(None, showing=ui.t("map_whole_province"))  # a link may name a commune: an unknown one is said
     period = ui.period_select()
     if period is None:
         return

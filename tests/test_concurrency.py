@@ -259,3 +259,20 @@ def test_two_editors_saving_one_value_the_second_is_told_the_new_value(url):
     with pytest.raises(review.StaleValue):
         review.apply_edits(engine, shown_to_b, accept_b, "cán bộ B")
     engine.dispose()
+
+
+@pytest.mark.parametrize("lang, says", [("vi", ["cán bộ A vừa sửa", "CHƯA được lưu", "Giá trị hiện tại: 60%"]),
+                                        ("en", ["cán bộ A has just changed", "NOT saved", "Current value: 60%"])])
+def test_the_second_editor_is_shown_the_value_saved_meanwhile(url, lang, says):
+    engine = db.connect(url)
+    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name)).report_id
+    shown = review.report_values(engine, report_id)
+    row = shown.index[(shown["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE") & (shown["facet"] == "")][0]
+    mine, theirs = shown.copy(), shown.copy()
+    theirs.loc[row, "value"], mine.loc[row, "value"] = 60.0, 61.0
+    review.apply_edits(engine, shown, theirs, "cán bộ A")
+    with pytest.raises(review.StaleValue) as refused:
+        review.apply_edits(engine, shown, mine, "<b>cán bộ B</b>")
+    message = review.stale_message(refused.value, lang)
+    assert all(s in message for s in says), message
+    engine.dispose()

@@ -136,3 +136,25 @@ def test_data_version_current_values_window_and_export_on_postgresql(pg_url, tmp
         assert rows == len(frame) and out.read_bytes() == export.csv_bytes(frame)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'kẻ gian'", "DELETE FROM audit_log",
+                                 "TRUNCATE audit_log"])
+def test_postgresql_refuses_to_change_or_delete_audit_entries(pg_url, sql):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from dashboard import audit, review
+    from dashboard.store import audit_log
+
+    engine = setup.build(pg_url)
+    try:
+        review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", "chị Lan", 61.0)
+        before = audit.count(engine)
+        with pytest.raises(DBAPIError, match=audit_log.REFUSAL):
+            with engine.begin() as conn:
+                conn.execute(text(sql))
+        assert audit.count(engine) == before
+        assert audit.count(engine, audit.AuditFilter(commune="21349", indicator="GOV_DOSSIER_ONLINE_RATE")) >= 1
+    finally:
+        engine.dispose()

@@ -142,6 +142,14 @@ def _row(found: extract.Found, report: Report, now: datetime, actor: str) -> Obs
         if found.suggestions else None)
 
 
+def _stated(found: extract.Found, kept: bool) -> dict:
+    """One value of a report as its import's audit entry keeps it."""
+    return {"indicator_code": found.indicator_code, "facet": found.facet, "value": found.value,
+            "qualifier": found.qualifier, "numerator": found.numerator, "denominator": found.denominator,
+            "unit": found.unit, "section": found.section_number, "evidence": found.evidence,
+            "kept_reviewed": kept}
+
+
 def _stated_targets(found: list[extract.Found]) -> list[extract.Found]:
     """The report's stated targets as details of their indicator ("mục tiêu xã nêu", "… 2")."""
     out, seen = [], {}
@@ -195,6 +203,8 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
                     text=doc.text, imported_at=now, imported_by=actor)
     session.add(report)
     session.flush()
+    replaced = [{"report": old.id, "file": old.file_name, "imported_at": old.imported_at,
+                 "imported_by": old.imported_by} for old in older]
     for old in older:
         session.execute(delete(Section).where(Section.report_id == old.id))
         session.flush()
@@ -216,10 +226,15 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
             continue
         session.add(_row(found, report, now, actor))
     session.flush()
-    audit(session, actor, "replace" if older else "import", "report", report.id, None, {
+    # The values as the report states them, so a value's history keeps each version's number
+    # and sentence even after a newer version of the report replaced this one.
+    audit(session, actor, "replace" if older else "import", "report", report.id,
+          {"file": replaced[0]["file"], "commune": parsed.commune.code, "period": parsed.period,
+           "replaced": replaced} if older else None, {
         "file": doc.file_name, "sha256": doc.sha256, "commune": parsed.commune.code, "period": parsed.period,
         "sections": len(parsed.sections), "observations": len(parsed.observations),
-        "candidates": len(parsed.candidates)})
+        "candidates": len(parsed.candidates),
+        "values": [_stated(f, (f.indicator_code, f.facet) in kept) for f in parsed.observations]})
     return ImportResult(parsed, "replaced" if older else "imported", report.id, messages)
 
 

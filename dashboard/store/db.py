@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import database_url
 from dashboard.errors import DatabaseBusy, DatabaseUnavailable
+from dashboard.store import audit_log
 from dashboard.store.models import AuditEntry, Base, SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (5, "one target per indicator, year, scope and commune", _targets_unique),
     (6, "data-version counter, current value of each commune/indicator/period, roll-up indexes",
      lambda conn: _triggers().install(conn)),
+    (8, "audit log: commune/indicator/period columns; UPDATE and DELETE refused by triggers",
+     lambda conn: audit_log.install(conn)),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
 
@@ -268,11 +271,17 @@ def write_lock(session: Session, model: type | None = None, key: object = None) 
 
 def audit(session: Session, actor: str, action: str, entity: str, entity_id: object,
           before: dict | None, after: dict | None) -> None:
-    """Record a change in the audit log, in the caller's transaction."""
+    """Record a change in the audit log, in the caller's transaction.
+
+    The commune, indicator and period the change is about are read from ``before`` /
+    ``after`` (keys ``commune_code``/``commune``, ``indicator_code``/``indicator``,
+    ``period_code``/``period``) into their own columns, for the audit page's filters.
+    """
     session.add(AuditEntry(
         at=datetime.now(), actor=actor, action=action, entity=entity, entity_id=str(entity_id),
         before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
         after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+        **audit_log.about(before, after),
     ))
 
 

@@ -193,7 +193,12 @@ class BoundaryDerivation(Base):
 
 
 class AuditEntry(Base):
-    """Who changed what, when, with the values before and after (JSON)."""
+    """Who changed what, when, with the values before and after (JSON).
+
+    Written once, never changed: the database itself refuses UPDATE and DELETE of this
+    table (migration 8). ``commune_code``, ``indicator_code`` and ``period_code`` repeat
+    what the JSON says the change was about, so the audit page filters on plain columns.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -204,6 +209,9 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(80))
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    indicator_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    period_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class SchemaVersion(Base):

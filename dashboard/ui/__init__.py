@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.present import charts, export, views
 from dashboard.store import db, queries
-from dashboard import i18n, reports, search, setup
+from dashboard import i18n, reports, search, setup, url_params
 from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
@@ -62,8 +62,29 @@ def lang() -> str:
     value when the user moves to another page, which made every sidebar link fall back to
     Vietnamese.
     """
-    chosen = st.session_state.get("_lang") or st.query_params.get("lang", "vi")
+    chosen = st.session_state.get("_lang") or url_params.lang_param(st.query_params.get("lang"))[0]
     return chosen if chosen in i18n.LANGS else "vi"
+
+
+def address_notes() -> None:
+    """An unknown ``?lang=`` in the address is said (in Vietnamese), not silently ignored."""
+    if "_lang" not in st.session_state:
+        note = url_params.lang_param(st.query_params.get("lang"))[1]
+        if note:
+            st.warning(note, icon=":material/translate:")
+
+
+def url_commune(fallback: str | None, showing: str | None = None) -> str | None:
+    """The ``?xa=`` commune if the register has it, else ``fallback`` with a message on the page.
+
+    ``showing`` says what is shown instead (default: the fallback commune's name).
+    """
+    frame = query("communes")
+    names = dict(zip(frame["code"], frame["name"]))
+    code, note = url_params.commune_param(st.query_params.get("xa"), names, fallback or "", lang(), showing)
+    if note:
+        st.warning(note, icon=":material/location_off:")
+    return code or fallback
 
 
 def _language_chosen() -> None:
@@ -183,6 +204,7 @@ def page_start(title_key: str, banner: bool = True) -> str | None:
 def run_page(body: Callable[[], None]) -> None:
     """Run a page body with library errors shown as error boxes."""
     deep_link_guard()
+    address_notes()
     with errors_shown():
         body()
 
@@ -372,6 +394,8 @@ def commune_select(options: dict[str, str]) -> str:
     """The commune picker (``?xa=21349``), names in Vietnamese dictionary order; xã Sơn Mai first time."""
     codes = list(options)
     first = "21349" if "21349" in codes else codes[0]
+    if "xa" not in st.session_state:  # first draw: an unknown ?xa= is said, then the URL gets the one shown
+        first = url_commune(first) or first
     _url_state("xa", lambda v: v in options)
     st.session_state.setdefault("xa", first)
     left, right = st.columns([1, 2])
@@ -511,4 +535,7 @@ from dashboard.ui.meeting import (  # noqa: E402
 )
 from dashboard.ui.review import (  # noqa: E402
     actor_name, audit_table, manual_entry_form, report_select, report_upload, review_table,
+)
+from dashboard.ui.audit import (  # noqa: E402
+    audit_filters, audit_list, history_button, history_table, open_history,
 )

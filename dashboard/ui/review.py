@@ -99,7 +99,12 @@ def review_table(report_id: int, actor: str) -> None:
     from dashboard import review
 
     key = f"review_editor_{report_id}"
-    frame = review.report_values(engine(), report_id)
+    # What this person was shown stays what their edits are checked against (optimistic check):
+    # a value someone else saved since is refused with StaleValue, never silently overwritten.
+    loaded = f"review_loaded_{report_id}"
+    if loaded not in st.session_state:
+        st.session_state[loaded] = review.report_values(engine(), report_id)
+    frame = st.session_state[loaded]
     shown = frame[[c for c in REVIEW_COLUMNS if c in frame]].copy()
     shown.insert(1, "selected", False)
     shown["indicator_code"] = shown["indicator_code"].fillna("")
@@ -115,10 +120,10 @@ def review_table(report_id: int, actor: str) -> None:
         column_config=_review_config())
     flash = st.session_state.pop("review_flash", None)
     if flash:  # the result of the last click: right above the buttons, and as a toast wherever the page is scrolled
-        st.success(flash[1])
-        st.toast(flash[1], icon=":material/check_circle:")
+        (st.warning if flash[0] == "warning" else st.success)(flash[1])
+        st.toast(flash[1], icon=":material/warning:" if flash[0] == "warning" else ":material/check_circle:")
     st.caption(t("review_progress", **review.progress(engine(), report_id)))
-    left, middle, suggest, right = st.columns([1, 1, 1, 1])
+    left, middle, suggest, right, past = st.columns([4, 4, 4, 4, 2])
     every = left.button(t("accept_all"), key="review_accept_all", type="primary", icon=":material/done_all:",
                         width="stretch")
     chosen = middle.button(t("accept_selected"), key="review_accept_selected", icon=":material/check:",
@@ -126,6 +131,9 @@ def review_table(report_id: int, actor: str) -> None:
     suggested = suggest.button(t("map_to_suggestion"), key="review_map_suggested", icon=":material/auto_fix_high:",
                                width="stretch", help=t("map_to_suggestion_help"))
     save = right.button(t("save_review"), key="review_save", icon=":material/save:", width="stretch")
+    if past.button(t("history_button"), key="review_history", icon=":material/history:", width="stretch",
+                   help=t("history_review_help")):
+        _open_history(report_id, frame, review.selected_ids(edited))
     message = None
     with errors_shown():
         if every:
@@ -141,14 +149,33 @@ def review_table(report_id: int, actor: str) -> None:
             message = ("success", t("mapped_to_suggestion", n=review.map_to_suggestions(engine(), ids, actor))) \
                 if ids else ("warning", t("nothing_selected"))
         elif save:
-            message = ("success", t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
-    if message and message[0] == "success":
-        # Redraw at once: the table, the report's counts in its picker, and the message by the buttons.
-        st.session_state["review_flash"] = message
+            try:
+                message = ("success", t("saved_review", n=review.apply_edits(engine(), shown, edited, actor)))
+            except review.StaleValue as exc:
+                message = ("stale", review.stale_message(exc, lang()))
+    if message and message[0] in ("success", "stale"):
+        # Redraw at once, from the database: the table, the report's counts in its picker, and the
+        # message by the buttons (a refused save shows the value someone else saved).
+        st.session_state["review_flash"] = ("warning" if message[0] == "stale" else "success", message[1])
         st.session_state.pop(key, None)
+        st.session_state.pop(loaded, None)
         st.rerun()
     if message:
         st.warning(message[1])
+
+
+def _open_history(report_id: int, frame, chosen: list[int]) -> None:
+    """The history of the first ticked value of the report (a hint when none is ticked)."""
+    from dashboard import review
+    from dashboard.ui.audit import open_history
+
+    mapped = frame[frame["id"].isin(chosen) & frame["indicator_code"].notna()]
+    if mapped.empty:
+        st.warning(t("history_tick_one"))
+        return
+    report = review.reports(engine())
+    report = report[report["id"] == report_id].iloc[0]
+    open_history(str(report["commune_code"]), str(mapped["indicator_code"].iloc[0]), str(report["period_code"]))
 
 
 # The review table's columns, in order (``id`` is hidden; ``selected`` is added in front).
