@@ -210,7 +210,16 @@ def run(url: str | None = None, sessions: int = 20, importers: int = 3, reviewer
     try:
         for w in writers:
             w.start()
-        asyncio.run(_readers(base, sessions, rounds, results))
+        # Its own thread and event loop: the caller may already run one (Playwright's sync API does).
+        def read() -> None:
+            try:
+                asyncio.run(_readers(base, sessions, rounds, results))
+            except Exception as exc:
+                results.page_errors.append(f"readers: {type(exc).__name__}: {str(exc)[:200]}")
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join()
     finally:
         results.wall_seconds = time.perf_counter() - start
         stop.set()
