@@ -92,8 +92,12 @@ def entity_name(entity: str, lang: str = "vi") -> str:
     return i18n.t(key, lang) if key in i18n.LABELS else entity
 
 
+# Named in their own columns of :func:`view`, so the change column does not repeat them.
+_SHOWN_APART = ("indicator_code", "commune", "period")
+
+
 def view(frame: pd.DataFrame, communes: dict[str, str], indicators: dict[str, str], lang: str = "vi") -> pd.DataFrame:
-    """Entries as shown and exported: time, person, kind of change, what, commune, indicator, period, change.
+    """Entries as shown and exported: time, person, kind of change and what, commune, indicator, period, change.
 
     ``communes`` and ``indicators`` map codes to names in ``lang``. Column names are in ``lang``.
     """
@@ -101,12 +105,12 @@ def view(frame: pd.DataFrame, communes: dict[str, str], indicators: dict[str, st
     return pd.DataFrame({
         t("audit_at"): [i18n.day(a) if pd.notna(a) else "—" for a in frame["at"]],
         t("audit_actor"): list(frame["actor"]),
-        t("audit_action"): [action_name(a, lang) for a in frame["action"]],
-        t("audit_entity"): [f"{entity_name(e, lang)} #{i}" for e, i in zip(frame["entity"], frame["entity_id"])],
+        t("audit_action"): [f"{action_name(a, lang)} · {entity_name(e, lang)} #{i}"
+                            for a, e, i in zip(frame["action"], frame["entity"], frame["entity_id"])],
         t("commune_name"): [communes.get(c, c) if isinstance(c, str) else "" for c in frame["commune_code"]],
         t("indicator"): [indicators.get(c, c) if isinstance(c, str) else "" for c in frame["indicator_code"]],
         t("period"): [c if isinstance(c, str) else "" for c in frame["period_code"]],
-        t("audit_change"): [describe_change(b, a, lang) for b, a in zip(frame["before"], frame["after"])],
+        t("audit_change"): [describe_change(b, a, lang, _SHOWN_APART) for b, a in zip(frame["before"], frame["after"])],
     }, dtype=object)
 
 
@@ -214,10 +218,15 @@ def _heading(engine: Engine, report_id: int | None, evidence: str | None) -> str
         return None
     nodes = reports.outline(reports.sections(engine, int(report_id)))
     home = reports.evidence_home(nodes, evidence)
-    for root in nodes:
-        for node in root.walk():
-            if node.id == home:
-                return " ".join(x for x in (node.number, node.heading) if x)
+    def path(node, above: list) -> list | None:
+        if node.id == home:
+            return [*above, node]
+        return next((p for child in node.children if (p := path(child, [*above, node]))), None)
+
+    trail = next((p for root in nodes if (p := path(root, []))), None) or []
+    for node in reversed(trail):  # a bullet ("-", "+") has no heading: name the section it sits in
+        if any(ch.isalpha() for ch in node.heading) and node.heading.strip() not in evidence:
+            return " ".join(x for x in (node.number, node.heading.strip()) if x)
     return None
 
 

@@ -104,10 +104,11 @@ def test_choices_list_people_and_kinds_from_the_log(logged):
 
 def test_view_names_columns_and_things_in_vietnamese(logged):
     shown = audit.view(audit.entries(logged), {SON_MAI: "Xã Sơn Mai"}, {RATE: "Hồ sơ nộp trực tuyến"})
-    assert list(shown.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Xã/phường",
+    assert list(shown.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Xã/phường",
                                    "Chỉ tiêu", "Kỳ báo cáo", "Thay đổi (trước → sau)"]
     correct = shown.iloc[4]
-    assert correct["Thao tác"] == "sửa" and correct["Xã/phường"] == "Xã Sơn Mai"
+    assert correct["Thao tác"] == "sửa · giá trị #1" and correct["Xã/phường"] == "Xã Sơn Mai"
+    assert correct["Thay đổi (trước → sau)"] == "Kết quả: 60 → 65,5"  # commune, indicator, period have columns
     assert correct["Thời điểm"] == "02/10/2026 10:00" and "65,5" in correct["Thay đổi (trước → sau)"]
 
 
@@ -200,7 +201,8 @@ def test_history_goes_from_the_report_sentence_through_each_change_to_the_value_
     assert steps[2].file_name == "ly-son-ban-2.md" and steps[2].details["kept_reviewed"]
     stored_report, manual = steps[4], steps[5]
     assert stored_report.value == 58.0 and stored_report.file_name == "ly-son-ban-2.md"
-    assert stored_report.heading and "312/540" in stored_report.evidence and not stored_report.counts
+    assert stored_report.heading == "1. Chính quyền số" and "312/540" in stored_report.evidence
+    assert not stored_report.counts
     assert manual.counts and manual.actor == "anh Minh" and manual.evidence == "Theo điện thoại với xã"
 
 

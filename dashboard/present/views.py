@@ -343,10 +343,11 @@ def _audit_value(field: str, value: object, lang: str) -> str:
     return str(value)
 
 
-def describe_change(before: str | None, after: str | None, lang: str = "vi") -> str:
+def describe_change(before: str | None, after: str | None, lang: str = "vi", skip: tuple[str, ...] = ()) -> str:
     """An audit entry's before/after JSON as a sentence: ``Kết quả: 65,5 → 65,6; Đã duyệt: không → có``.
 
-    Only fields that changed are named; a new row lists what it was created with.
+    Only fields that changed are named; a new row lists what it was created with (its empty
+    fields left out). ``skip``: fields not to name (those the table shows in their own columns).
     """
     import json
 
@@ -354,10 +355,10 @@ def describe_change(before: str | None, after: str | None, lang: str = "vi") -> 
     new = json.loads(after) if isinstance(after, str) and after else {}
     parts = []
     for field, key in _AUDIT_FIELDS.items():
-        if field not in old and field not in new:
+        if (field not in old and field not in new) or field in skip:
             continue
         a, b = old.get(field), new.get(field)
-        if old and a == b:
+        if (old and a == b) or (not old and b in (None, "")):
             continue
         name = label(key, lang)
         if not old:

@@ -59,8 +59,9 @@ def audit_list(f: AuditFilter) -> None:
         st.info(t("audit_none"))
         return
     frame = audit.entries(engine(), f, min(page, pages) - 1)
-    dataframe(audit.view(frame, communes, indicators, lang()), key="audit_entries",
-              height=min(36 * len(frame) + 40, 720))
+    shown = audit.view(frame, communes, indicators, lang())
+    dataframe(shown, key="audit_entries", height=min(35 * (len(frame) + 1) + 16, 720),  # + the scroll bar
+              column_config={shown.columns[-1]: st.column_config.TextColumn(width="large")})
 
 
 # --- a value's history ------------------------------------------------------------------------
@@ -75,7 +76,9 @@ def _step_lines(step: audit.Step) -> tuple[str, list[str], str | None]:
         where.append(f"«{inert(step.heading)}»")
     if step.kind == "report":
         title = t("history_report", file=inert(step.file_name), value=value)
-        lines = [f"{when} · {inert(step.actor)} · {audit.action_name(step.action, lang_)}", " · ".join(where)]
+        action = audit.action_name(step.action, lang_)
+        who = [] if step.actor == action else [inert(step.actor)]  # the importer's name is its action
+        lines = [" · ".join([when, *who, action]), " · ".join(where)]
         if step.details.get("kept_reviewed"):
             lines.append(t("history_report_kept"))
         return title, [x for x in lines if x], step.evidence
@@ -91,7 +94,7 @@ def _step_lines(step: audit.Step) -> tuple[str, list[str], str | None]:
                 lines.append(t(f"history_{key}", code=inert(step.details[key])))
         return title, lines, step.evidence if step.origin == "manual" else None  # a typed value's note
     origin = t(f"origin_{step.origin}") if f"origin_{step.origin}" in i18n.LABELS else inert(step.origin)
-    title = t("history_stored", value=value, origin=origin) + (f" — **{t('history_counts')}**" if step.counts else "")
+    title = t("history_stored", value=value, origin=origin)
     lines = [t("history_reviewed") if step.reviewed else t("history_not_reviewed")]
     if step.origin == "report" and step.file_name:
         lines.append(t("history_file", file=inert(step.file_name), at=i18n.day(step.details.get("imported_at")),
@@ -117,7 +120,8 @@ def history(commune: str, indicator: str, period: str) -> None:
     for i, step in enumerate(steps):
         title, lines, sentence = _step_lines(step)
         box = st.container(border=True, key=f"history_step_{i}")
-        box.markdown(f"**{title}**" if "**" not in title else title)
+        in_use = f" — :green[**{t('history_counts')}**]" if step.counts else ""
+        box.markdown(f"**{title}**{in_use}")
         box.caption(" · ".join(lines))
         if sentence and sentence != "Nhập tay":  # the default note of a typed value says nothing more
             label = t("history_note") if step.origin == "manual" else t("history_sentence")

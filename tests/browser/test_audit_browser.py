@@ -85,3 +85,19 @@ def test_a_value_history_opens_from_the_commune_page_back_to_its_sentence(offlin
     _inside(page, '[role="dialog"]', size)
     view.screenshot("lich-su-gia-tri")
     assert not view.errors_on_page() and not view.console_errors, view.console_errors
+
+
+def test_a_click_on_an_explorer_row_opens_that_value_history(offline_page):
+    view = offline_page("office")
+    page = view.open(f"chi-tieu?chi_tieu={RATE}&ky=9T/2025", wait_for='[data-testid="stDataFrame"]')
+    table = page.locator('[data-testid="stDataFrame"]').first
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection marker
+    dialog = page.locator('[role="dialog"]')
+    dialog.wait_for(timeout=30_000)
+    view.wait_idle()
+    text = dialog.inner_text()
+    assert "Lịch sử giá trị" in text and "Hồ sơ TTHC nộp trực tuyến" in text and not _english(text), text
+    _inside(page, '[role="dialog"]', "office")
+    view.screenshot("lich-su-tu-bang-chi-tieu")
+    assert not view.errors_on_page() and not view.console_errors, view.console_errors
