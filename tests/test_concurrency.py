@@ -19,6 +19,7 @@ from dashboard.store import db
 from dashboard.cli import main
 from dashboard.errors import DatabaseBusy
 from dashboard.ingest import ingest, loader, read_bytes
+from conftest import ADMIN, EDITOR, OTHER_EDITOR
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"
@@ -43,7 +44,7 @@ def _import_at_once(url: str, data: bytes, name: str, barrier, out) -> None:
     barrier.wait()
     try:
         with db.session_scope(engine) as session:
-            out.put(loader.load(session, parsed).status)
+            out.put(loader.load(session, parsed, EDITOR).status)
     except Exception as exc:  # reported to the test, which fails on it
         out.put(f"error: {type(exc).__name__}: {exc}")
     finally:
@@ -87,7 +88,7 @@ def _set_target_at_once(url: str, value: float, barrier, out) -> None:
     barrier.wait()
     try:
         with db.session_scope(engine) as s:
-            catalog.set_target(s, f"người {value:g}", "GOV_DOSSIER_ONLINE_RATE", 2026, value, "thử", "public")
+            catalog.set_target(s, EDITOR, "GOV_DOSSIER_ONLINE_RATE", 2026, value, "thử", "public")
         out.put("ok")
     except Exception as exc:
         out.put(f"error: {type(exc).__name__}: {exc}")
@@ -161,7 +162,7 @@ def test_a_writer_waits_for_a_long_write_then_succeeds(url):
     engine = db.connect(url)
     holder = _hold_write_lock(url, 1.5)
     start = time.monotonic()
-    result = ingest(engine, read_bytes(_version(1), "ly-son.md"))
+    result = ingest(engine, read_bytes(_version(1), "ly-son.md"), actor=EDITOR)
     holder.join()
     assert result.status == "imported" and time.monotonic() - start >= 1.0
     engine.dispose()
@@ -191,7 +192,7 @@ def test_busy_is_a_typed_error_in_the_library(url, monkeypatch):
     holder = _hold_write_lock(url, 1.0)
     try:
         with pytest.raises(DatabaseBusy, match="thử lại"):
-            ingest(engine, read_bytes(_version(2), "ly-son.md"))
+            ingest(engine, read_bytes(_version(2), "ly-son.md"), actor=EDITOR)
     finally:
         holder.join()
     engine.dispose()
@@ -199,21 +200,21 @@ def test_busy_is_a_typed_error_in_the_library(url, monkeypatch):
 
 def test_two_editors_saving_one_value_the_second_is_told_the_new_value(url):
     engine = db.connect(url)
-    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name)).report_id
+    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name), actor=EDITOR).report_id
     shown_to_a = review.report_values(engine, report_id)
     shown_to_b = shown_to_a.copy()
     row = shown_to_a.index[shown_to_a["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE"][0]
     edited_a, edited_b = shown_to_a.copy(), shown_to_b.copy()
     edited_a.loc[row, "value"] = 60.0
     edited_b.loc[row, "value"] = 61.0
-    assert review.apply_edits(engine, shown_to_a, edited_a, "cán bộ A") == 1
-    with pytest.raises(review.StaleValue, match="cán bộ A") as refused:
-        review.apply_edits(engine, shown_to_b, edited_b, "cán bộ B")
+    assert review.apply_edits(engine, shown_to_a, edited_a, EDITOR) == 1
+    with pytest.raises(review.StaleValue, match=EDITOR.audit_name) as refused:
+        review.apply_edits(engine, shown_to_b, edited_b, OTHER_EDITOR)
     assert "60" in str(refused.value) and refused.value.current["value"] == 60.0
     now = review.report_values(engine, report_id)
     assert now.loc[now["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE", "value"].tolist() == [60.0]
     accept_b = shown_to_b.copy()
     accept_b.loc[row, "reviewed"] = 1  # accepting a value that has changed since is refused too
     with pytest.raises(review.StaleValue):
-        review.apply_edits(engine, shown_to_b, accept_b, "cán bộ B")
+        review.apply_edits(engine, shown_to_b, accept_b, OTHER_EDITOR)
     engine.dispose()

@@ -19,6 +19,7 @@ from dashboard.store import db, queries
 from dashboard.present import export
 from dashboard import setup
 from dashboard import status as st
+from conftest import ADMIN, EDITOR
 
 PG_BIN = Path("/usr/lib/postgresql")
 
@@ -94,18 +95,18 @@ def test_concurrent_imports_and_targets_on_postgresql_leave_one_row(pg_url):
     setup.build(pg_url, with_demo=False).dispose()
     engine = db.connect(pg_url)
     try:
-        ingest(engine, read_bytes(sample, "v0.md"))  # the period exists; now four new versions at once
+        ingest(engine, read_bytes(sample, "v0.md"), actor=EDITOR)  # the period exists; now four new versions at once
         barrier, results = threading.Barrier(4), []
 
         def import_version(i: int) -> None:
             document = read_bytes(sample + f"\nBản {i}.\n".encode(), f"v{i}.md")
             barrier.wait()
-            results.append(ingest(engine, document).status)
+            results.append(ingest(engine, document, actor=EDITOR).status)
 
         def set_target(value: float) -> None:
             barrier.wait()
             with db.session_scope(engine) as s:
-                catalog.set_target(s, "pg", "GOV_EDOC_RATE", 2031, value, "thử", "public")
+                catalog.set_target(s, EDITOR, "GOV_EDOC_RATE", 2031, value, "thử", "public")
             results.append("ok")
 
         for work, args in ((import_version, (1, 2, 3, 4)), (set_target, (50.0, 60.0, 70.0, 80.0))):
