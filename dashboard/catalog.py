@@ -22,6 +22,7 @@ from dashboard.config import DATA_DIR
 from dashboard.store.db import audit, write_lock
 from dashboard.errors import CatalogError, UnknownIndicator
 from dashboard.store.models import Indicator, Target
+from dashboard.users import EDITOR, User, require
 
 PILLARS = {
     "INF": ("Hạ tầng số", "Digital infrastructure"),
@@ -153,14 +154,16 @@ def load(session: Session) -> None:
             session.add(Target(**t, updated_at=datetime.now(), updated_by="danh mục"))
 
 
-def set_target(session: Session, actor: str, indicator_code: str, year: int, value: float,
+def set_target(session: Session, actor: User, indicator_code: str, year: int, value: float,
                source: str, standing: str, scope: str = "province",
                commune_code: str | None = None) -> Target:
     """Set (create or change) a target, recording the change in the audit log.
 
     The write lock is taken before the existing target is looked up, so two people
     setting the same target at once give one row (the later value), never two.
+    Editors and admins only (:class:`~dashboard.errors.NotAllowed` before anything is read).
     """
+    require(actor, EDITOR)
     value = check_value(spec(indicator_code), value, "Mục tiêu")
     if scope not in SCOPES or standing not in STANDINGS:
         raise CatalogError("Phạm vi hoặc mức tin cậy của chỉ tiêu không hợp lệ.")
@@ -175,9 +178,9 @@ def set_target(session: Session, actor: str, indicator_code: str, year: int, val
     else:
         before = {"value": row.value, "source": row.source, "standing": row.standing}
     row.value, row.source, row.standing = value, source, standing
-    row.updated_at, row.updated_by = datetime.now(), actor
+    row.updated_at, row.updated_by = datetime.now(), actor.audit_name
     session.flush()
-    audit(session, actor, "set_target", "targets", row.id, before,
+    audit(session, actor.audit_name, "set_target", "targets", row.id, before,
           {"indicator": indicator_code, "year": year, "scope": scope, "commune": commune_code,
            "value": value, "source": source, "standing": standing})
     return row

@@ -1,7 +1,8 @@
 """Command line: ``python -m dashboard COMMAND [--db URL] ...``.
 
 The CLI only parses arguments, calls one library function and turns library
-exceptions into a Vietnamese message on stderr and a non-zero exit code.
+exceptions into a Vietnamese message on stderr and a non-zero exit code. Its writes act
+as :func:`dashboard.users.local_admin` (the audit says "dòng lệnh: <user>@<machine>").
 """
 
 from __future__ import annotations
@@ -47,16 +48,21 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Generate the demo values again, or remove them all with --remove."""
-    from dashboard import demo, setup
+    """Generate the demo values again, or remove them all with --remove --yes (as the local admin)."""
+    from dashboard import demo, setup, users
 
     engine = setup.build(args.db, with_demo=False)
+    actor = users.local_admin()
     with db.session_scope(engine) as s:
         if args.remove:
-            n = demo.remove(s)
-            print(f"Đã xoá {n} giá trị mẫu. Số liệu thật không bị ảnh hưởng.")
+            if not args.yes:
+                print(f"Sẽ xoá {demo.value_count(s)} giá trị mẫu. Thêm --yes để xác nhận; chưa xoá gì.",
+                      file=sys.stderr)
+                return EXIT_ERROR
+            n = demo.remove(s, actor)
+            print(f"Đã xoá {n} giá trị mẫu (ghi nhật ký: {actor.audit_name}). Số liệu thật không bị ảnh hưởng.")
         else:
-            n = demo.generate(s)
+            n = demo.generate(s, actor)
             print(f"Đã tạo {n} giá trị mẫu (đánh dấu «dữ liệu mẫu»).")
     return EXIT_OK
 
@@ -103,7 +109,7 @@ def cmd_export(args) -> int:
 
 def cmd_targets(args) -> int:
     """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
-    from dashboard import catalog
+    from dashboard import catalog, users
     from dashboard.store import queries
 
     engine = _engine(args)
@@ -112,7 +118,7 @@ def cmd_targets(args) -> int:
             raise DashboardError("Cần --year, --value và --source khi đặt mục tiêu.")
         scope = "commune" if args.commune else args.scope
         with db.session_scope(engine) as s:
-            row = catalog.set_target(s, args.actor, args.set, args.year, args.value, args.source,
+            row = catalog.set_target(s, users.local_admin(), args.set, args.year, args.value, args.source,
                                      args.standing, scope=scope, commune_code=args.commune)
             print(f"Đã đặt mục tiêu {row.indicator_code} năm {row.year} ({row.scope}"
                   f"{' ' + row.commune_code if row.commune_code else ''}): {row.value:g}")
@@ -150,6 +156,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                    help="mã tỉnh/thành phố (GSO) của danh mục đơn vị, mặc định 51 (Quảng Ngãi)")
     p = add("demo", cmd_demo, "Tạo lại dữ liệu mẫu, hoặc xoá hết với --remove.")
     p.add_argument("--remove", action="store_true", help="xoá toàn bộ dữ liệu mẫu")
+    p.add_argument("--yes", action="store_true", help="xác nhận xoá (không có thì chỉ báo sẽ xoá bao nhiêu)")
     p = add("status", cmd_status, "Số dòng mỗi bảng, các kỳ báo cáo và mức độ báo cáo.")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p = add("export", cmd_export, "Xuất ảnh chụp số liệu một kỳ ra CSV hoặc XLSX.")
@@ -170,7 +177,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--scope", choices=("province", "national", "commune"), default="province",
                    help="phạm vi của mục tiêu")
     p.add_argument("--commune", help="mã xã, cho mục tiêu riêng của một xã")
-    p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người đặt (ghi vào nhật ký)")
     wanted = dict.fromkeys(module for name, module in EXTRA_COMMANDS.items() if only is None or only == name)
     for module in wanted:  # one module may hold several commands (backup, restore)
         importlib.import_module(module).add_command(sub, add)
@@ -180,13 +186,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 # Sub-commands that live beside their domain: command name → module with ``add_command``.
 EXTRA_COMMANDS = {
     "ingest": "dashboard.ingest.command",
-    "geo": "dashboard.command_geo",
+    "geo": "dashboard.commands.geo",
     "bench": "dashboard.bench",
-    "loadtest": "dashboard.command_loadtest",
+    "loadtest": "dashboard.commands.loadtest",
     "ingest-eval": "dashboard.ingest.command_eval",
-    "phrasings": "dashboard.command_phrasings",
-    "backup": "dashboard.command_backup",
-    "restore": "dashboard.command_backup",
+    "phrasings": "dashboard.commands.phrasings",
+    "backup": "dashboard.commands.backup",
+    "restore": "dashboard.commands.backup",
+    "users": "dashboard.commands.users",
+    "settings": "dashboard.commands.users",
 }
 CORE_COMMANDS = ("init", "demo", "status", "export", "targets")
 

@@ -11,12 +11,14 @@ import random
 import zlib
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard import catalog, periods
 from dashboard.catalog import IndicatorSpec
+from dashboard.store.db import audit, session_scope
 from dashboard.store.models import Commune, Observation
+from dashboard.users import ADMIN, User, require
 
 DEMO_PERIODS = ("Q1/2025", "6T/2025", "9T/2025")
 DEMO_ACTOR = "dữ liệu mẫu"
@@ -61,9 +63,10 @@ def _values(spec: IndicatorSpec, commune: Commune, period: str) -> dict:
     return {"value": float(value)}
 
 
-def generate(session: Session, periods_: tuple[str, ...] = DEMO_PERIODS) -> int:
-    """Replace all demo values with freshly generated ones; return how many were written."""
-    remove(session)
+def generate(session: Session, actor: User, periods_: tuple[str, ...] = DEMO_PERIODS) -> int:
+    """Replace all demo values with freshly generated ones (admin only, audited); return how many."""
+    require(actor, ADMIN)
+    removed = _delete(session)
     now = datetime.now()
     units = session.scalars(select(Commune).order_by(Commune.code)).all()
     count = 0
@@ -78,11 +81,38 @@ def generate(session: Session, periods_: tuple[str, ...] = DEMO_PERIODS) -> int:
                     updated_at=now, updated_by=DEMO_ACTOR, **vals))
                 count += 1
     session.flush()
+    audit(session, actor.audit_name, "demo_generate", "observations", "demo", {"demo_values": removed},
+          {"demo_values": count, "periods": list(periods_)})
     return count
 
 
-def remove(session: Session) -> int:
-    """Delete every demo value; real (report or manual) values are untouched."""
+def remove(session: Session, actor: User) -> int:
+    """Delete every demo value (admin only, audited); real (report or manual) values are untouched."""
+    require(actor, ADMIN)
+    n = _delete(session)
+    audit(session, actor.audit_name, "demo_remove", "observations", "demo", {"demo_values": n}, None)
+    return n
+
+
+def value_count(session: Session) -> int:
+    """How many demo values the database holds (what a removal would delete)."""
+    return int(session.scalar(select(func.count()).select_from(Observation).where(Observation.origin == "demo")) or 0)
+
+
+def _delete(session: Session) -> int:
     n = session.scalar(select(func.count()).select_from(Observation).where(Observation.origin == "demo"))
     session.execute(delete(Observation).where(Observation.origin == "demo"))
     return int(n or 0)
+
+
+def stored(engine: Engine) -> int:
+    """How many demo values the database at ``engine`` holds."""
+    with session_scope(engine) as session:
+        return value_count(session)
+
+
+def remove_all(engine: Engine, actor: User) -> int:
+    """:func:`remove` in its own transaction (the admin page's button); admin only, audited."""
+    require(actor, ADMIN)
+    with session_scope(engine) as session:
+        return remove(session, actor)

@@ -84,3 +84,37 @@ class BoundaryMismatch(BoundaryError):
 # --- issue 9: the accuracy report ---------------------------------------------------------------
 class CorpusError(DashboardError):
     "A labelled report folder is missing or empty, or an expected file is malformed."
+
+
+# --- issue 11: roles and log-in -----------------------------------------------------------------
+class NotAllowed(DashboardError):
+    "The acting user lacks the role a write needs (or nobody is logged in); nothing was changed."
+
+    def __init__(self, message: str, needed: str):
+        super().__init__(message)
+        self.needed = needed
+
+
+class LoginFailed(DashboardError):
+    "Wrong name or password, a disabled account, or an account locked after repeated failures."
+
+    def __init__(self, message: str, kind: str = "wrong", **details: object):
+        super().__init__(message)
+        self.kind = kind  # wrong | locked | disabled: the page says it in the interface language
+        self.details = details
+
+
+class SessionExpired(DashboardError):
+    "The log-in session ended (idle too long, logged out, or the account was disabled)."
+
+    def __init__(self, message: str, kind: str = "ended"):
+        super().__init__(message)
+        self.kind = kind  # none | ended | expired
+
+
+class UserError(DashboardError):
+    "A user cannot be created or changed (bad name, unknown role, short password, duplicate)."
+
+
+class NeedsConfirmation(ReportError):
+    "Importing would replace a report someone already reviewed; the person must confirm first."

@@ -131,10 +131,10 @@ LABELS: dict[str, tuple[str, str]] = {
                     "không phải số xã báo cáo. Chỉ số có nguồn «báo cáo» hoặc «nhập tay» là số thật.",
                     "DEMO DATA — values marked «demo» (and hatched bars or cells) are generated for "
                     "illustration, not reported by communes. Only values from a report or entered by staff are real."),
-    "demo_remove_admin": ("Quản trị: xoá toàn bộ dữ liệu mẫu (số thật giữ nguyên) bằng lệnh "
-                          "`python -m dashboard demo --remove`.",
-                          "Admin: remove all demo data (real values stay) with "
-                          "`python -m dashboard demo --remove`."),
+    "demo_remove_admin": ("Quản trị: xoá toàn bộ dữ liệu mẫu (số thật giữ nguyên) ở mục «Quản trị» bên dưới "
+                          "hoặc bằng lệnh `python -m dashboard demo --remove --yes`.",
+                          "Admin: remove all demo data (real values stay) in «Administration» below or with "
+                          "`python -m dashboard demo --remove --yes`."),
     "no_data": ("Chưa có số liệu. Hãy nhập báo cáo của xã ở trang «Nhập và duyệt báo cáo».",
                 "No data yet. Import commune reports on the «Import and review» page."),
     "lagging": ("Xã, phường chưa đạt nhiều chỉ tiêu nhất", "Communes missing the most targets"),
@@ -155,7 +155,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Tải Excel", "Download Excel"),
     # --- review page (report import and review)
     "review": ("Nhập và duyệt báo cáo", "Import and review reports"),
-    "reviewer": ("Người duyệt (ghi vào nhật ký)", "Reviewer (written to the audit log)"),
     "upload_reports": ("Tải lên báo cáo của xã (.docx, .pdf, .txt, .md)", "Upload commune reports (.docx, .pdf, .txt, .md)"),
     "fallback_commune": ("Xã/phường, khi văn bản không ghi rõ", "Commune, when the text does not say"),
     "fallback_period": ("Kỳ báo cáo, khi văn bản không ghi rõ (ví dụ 9T/2025)",
@@ -417,6 +416,61 @@ LABELS.update({
                     "Bảng đã được tải lại với giá trị mới.",
                     "{who} has just changed this value; your change was NOT saved. Current value: {value}. "
                     "The table has been reloaded with the new value."),
+})
+
+
+# --- issue 11: log-in and roles -------------------------------------------------------------------
+LABELS.update({
+    "login_title": ("Đăng nhập", "Log in"),
+    "login_sidebar": ("Đăng nhập (cán bộ)", "Log in (staff)"),
+    "login_name": ("Tên đăng nhập", "User name"),
+    "login_password": ("Mật khẩu", "Password"),
+    "login_submit": ("Đăng nhập", "Log in"),
+    "login_ok": ("Đã đăng nhập: {name} ({role}).", "Logged in: {name} ({role})."),
+    "logged_in_as": ("Đang đăng nhập: **{name}** · {role}", "Logged in: **{name}** · {role}"),
+    "logout": ("Đăng xuất", "Log out"),
+    "logged_out": ("Đã đăng xuất.", "Logged out."),
+    "login_wrong": ("Tên đăng nhập hoặc mật khẩu không đúng. Còn {left} lần thử trước khi tài khoản bị khoá "
+                    "{minutes} phút.", "Wrong user name or password. {left} tries left before the account is "
+                    "locked for {minutes} minutes."),
+    "login_wrong_plain": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong user name or password."),
+    "login_locked": ("Tài khoản tạm khoá vì nhập sai mật khẩu {n} lần liên tiếp; hãy thử lại sau {until} "
+                     "(khoá {minutes} phút).", "The account is locked after {n} wrong passwords in a row; "
+                     "try again after {until} ({minutes} minutes)."),
+    "login_disabled": ("Tài khoản này đã bị vô hiệu hoá; hãy liên hệ quản trị viên.",
+                       "This account is disabled; ask an administrator."),
+    "session_expired": ("Phiên đăng nhập đã hết hạn (không dùng quá {hours} giờ); hãy đăng nhập lại.",
+                        "Your session expired (unused for {hours} hours); please log in again."),
+    "session_ended": ("Phiên đăng nhập đã kết thúc (tài khoản bị đổi mật khẩu, đổi quyền hoặc vô hiệu hoá); "
+                      "hãy đăng nhập lại.", "Your session ended (password, role or account changed); "
+                      "please log in again."),
+    "login_needed": ("Trang này cần đăng nhập với quyền {role} trở lên.",
+                     "This page needs a log-in with the {role} role or above."),
+    "login_needed_all": ("Quản trị viên yêu cầu mọi người đăng nhập để xem bảng theo dõi.",
+                         "The administrator requires everyone to log in to see the dashboard."),
+    "not_allowed_here": ("Tài khoản «{name}» có quyền {role}; trang này cần quyền {needed}.",
+                         "Account «{name}» has the {role} role; this page needs {needed}."),
+    "confirm_remove_official": ("Tôi hiểu: xoá ranh giới chính thức, bản đồ quay lại ranh giới gần đúng",
+                                "I understand: remove the official boundaries, the map goes back to approximate ones"),
+    "removed_official": ("Đã xoá ranh giới chính thức của {n} đơn vị (có ghi nhật ký).",
+                         "Removed the official boundaries of {n} units (audited)."),
+    "replace_reviewed": ("Thay báo cáo đã duyệt (giữ các giá trị đã duyệt)",
+                         "Replace an already reviewed report (reviewed values are kept)"),
+    "needs_confirmation": ("{msg}", "{msg}"),
+    "admin_section": ("Quản trị", "Administration"),
+    "demo_remove": ("Xoá toàn bộ dữ liệu mẫu", "Remove all demo data"),
+    "confirm_demo_remove": ("Tôi hiểu: xoá {n} giá trị mẫu (số liệu thật giữ nguyên)",
+                            "I understand: remove {n} demo values (real values stay)"),
+    "demo_removed": ("Đã xoá {n} giá trị mẫu (có ghi nhật ký).", "Removed {n} demo values (audited)."),
+    "users_title": ("Người dùng và quyền", "Users and roles"),
+    "user_add": ("Thêm người dùng", "Add a user"),
+    "user_display": ("Tên hiển thị", "Display name"),
+    "user_role": ("Quyền", "Role"),
+    "user_added": ("Đã tạo người dùng «{name}».", "User «{name}» created."),
+    "user_disable": ("Vô hiệu hoá", "Disable"),
+    "user_disabled": ("Đã vô hiệu hoá «{name}».", "«{name}» disabled."),
+    "viewers_need_login": ("Người xem cũng phải đăng nhập", "Viewers must log in too"),
+    "setting_saved": ("Đã lưu thiết lập (có ghi nhật ký).", "Setting saved (audited)."),
 })
 
 

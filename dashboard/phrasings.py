@@ -20,6 +20,7 @@ from dashboard.errors import DashboardError
 from dashboard.ingest import meaning
 from dashboard.store.models import Observation, Phrasing
 from dashboard.text import fold
+from dashboard.users import EDITOR, User, require
 
 MIN_WORDS = 2  # a clause of fewer content words says too little to learn from
 
@@ -32,9 +33,10 @@ def _key(phrase: str) -> str:
     return " ".join(meaning.tokens(fold(phrase)))[:400]
 
 
-def learn(session: Session, obs: Observation, indicator_code: str, actor: str) -> Phrasing | None:
+def learn(session: Session, obs: Observation, indicator_code: str, actor: User) -> Phrasing | None:
     """Keep the clause of ``obs`` as a phrasing of ``indicator_code`` (in the caller's
     transaction); None when the clause is too short to mean anything or is already known."""
+    require(actor, EDITOR)
     phrase = (obs.clause or "").strip()
     if len([w for w in meaning.tokens(fold(phrase)) if w not in meaning.STOPWORDS]) < MIN_WORDS:
         return None
@@ -42,10 +44,10 @@ def learn(session: Session, obs: Observation, indicator_code: str, actor: str) -
     if session.scalar(select(Phrasing).where(Phrasing.indicator_code == indicator_code, Phrasing.folded == key)):
         return None
     row = Phrasing(indicator_code=indicator_code, phrase=phrase, folded=key, created_at=datetime.now(),
-                   created_by=actor, source_observation_id=obs.id)
+                   created_by=actor.audit_name, source_observation_id=obs.id)
     session.add(row)
     session.flush()
-    audit(session, actor, "learn", "phrasing", row.id, None,
+    audit(session, actor.audit_name, "learn", "phrasing", row.id, None,
           {"indicator_code": indicator_code, "phrase": phrase, "observation": obs.id})
     return row
 
@@ -65,19 +67,21 @@ def listing(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(sql, conn)
 
 
-def remove(engine: Engine, phrasing_id: int, actor: str) -> None:
-    """Forget a taught phrasing (audited)."""
+def remove(engine: Engine, phrasing_id: int, actor: User) -> None:
+    """Forget a taught phrasing (audited; editors and admins)."""
+    require(actor, EDITOR)
     with session_scope(engine) as session:
         row = session.get(Phrasing, int(phrasing_id))
         if row is None:
             raise PhrasingError(f"Không có cách diễn đạt số {phrasing_id}.")
         before = {"indicator_code": row.indicator_code, "phrase": row.phrase, "created_by": row.created_by}
         session.delete(row)
-        audit(session, actor, "forget", "phrasing", phrasing_id, before, None)
+        audit(session, actor.audit_name, "forget", "phrasing", phrasing_id, before, None)
 
 
-def add(engine: Engine, indicator_code: str, phrase: str, actor: str) -> int:
-    """Teach a phrasing by hand (e.g. from the command line); returns its id."""
+def add(engine: Engine, indicator_code: str, phrase: str, actor: User) -> int:
+    """Teach a phrasing by hand (e.g. from the command line; editors and admins); returns its id."""
+    require(actor, EDITOR)
     spec = catalog.spec(indicator_code)
     with session_scope(engine) as session:
         obs = Observation(clause=phrase)

@@ -12,11 +12,12 @@ import pandas as pd
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import catalog, periods, phrasings, register
+from dashboard import catalog, periods, phrasings, register, users
 from dashboard.store import queries
 from dashboard.store.db import audit, session_scope, write_lock
 from dashboard.errors import CatalogError, DashboardError
 from dashboard.store.models import Commune, Observation
+from dashboard.users import EDITOR, User
 
 QUALIFIERS = ("", "trên", "gần", "hơn", "khoảng", "dự kiến")
 _FIELDS = ("indicator_code", "facet", "value", "qualifier", "numerator", "denominator", "unit", "reviewed",
@@ -102,27 +103,29 @@ def _get(session, obs_id: int) -> Observation:
     return obs
 
 
-def accept(engine: Engine, obs_id: int, actor: str, seen: dict | None = None) -> None:
+def accept(engine: Engine, obs_id: int, actor: User, seen: dict | None = None) -> None:
     """Mark an extracted value as checked by a person (a new report version keeps it).
 
     ``seen``: the fields as the person saw them; if the row changed since, :class:`StaleValue`.
     """
+    users.require(actor, EDITOR)
     with session_scope(engine) as session:
         write_lock(session, Observation, int(obs_id))
         obs = _get(session, obs_id)
         _check_seen(obs, seen)
         before = _snapshot(obs)
-        obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
-        audit(session, actor, "accept", "observation", obs.id, before, _snapshot(obs))
+        obs.reviewed, obs.updated_by, obs.updated_at = True, actor.audit_name, datetime.now()
+        audit(session, actor.audit_name, "accept", "observation", obs.id, before, _snapshot(obs))
 
 
-def correct(engine: Engine, obs_id: int, actor: str, value: float | None, qualifier: str | None = None,
+def correct(engine: Engine, obs_id: int, actor: User, value: float | None, qualifier: str | None = None,
             numerator: float | None = None, denominator: float | None = None, seen: dict | None = None) -> None:
     """Replace an extracted value with what a person read; the row becomes reviewed.
 
     ``seen``: the fields as the person saw them (two editors saving one value: the
     second is refused with :class:`StaleValue`, which carries the current row).
     """
+    users.require(actor, EDITOR)
     if qualifier not in QUALIFIERS and qualifier is not None:
         raise ReviewError(f"Định tính «{qualifier}» không hợp lệ; dùng: {', '.join(q for q in QUALIFIERS if q)}.")
     with session_scope(engine) as session:
@@ -133,24 +136,25 @@ def correct(engine: Engine, obs_id: int, actor: str, value: float | None, qualif
         before = _snapshot(obs)
         obs.value, obs.qualifier = value, (qualifier or None)
         obs.numerator, obs.denominator = numerator, denominator
-        obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
-        audit(session, actor, "correct", "observation", obs.id, before, _snapshot(obs))
+        obs.reviewed, obs.updated_by, obs.updated_at = True, actor.audit_name, datetime.now()
+        audit(session, actor.audit_name, "correct", "observation", obs.id, before, _snapshot(obs))
 
 
-def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: str, facet: str = "") -> None:
+def map_candidate(engine: Engine, obs_id: int, indicator_code: str, actor: User, facet: str = "") -> None:
     """Give an unmapped candidate its indicator (as headline, or as a named detail); its
     clause is learned as a phrasing of that indicator."""
     _give_indicator(engine, obs_id, indicator_code, actor, "map", facet)
 
 
-def reassign(engine: Engine, obs_id: int, indicator_code: str, actor: str) -> None:
+def reassign(engine: Engine, obs_id: int, indicator_code: str, actor: User) -> None:
     """Move an extracted value to the indicator a person says it is about; its clause is
     learned as a phrasing of that indicator."""
     _give_indicator(engine, obs_id, indicator_code, actor, "reassign")
 
 
-def _give_indicator(engine: Engine, obs_id: int, indicator_code: str, actor: str, action: str,
+def _give_indicator(engine: Engine, obs_id: int, indicator_code: str, actor: User, action: str,
                     facet: str | None = None) -> None:
+    users.require(actor, EDITOR)
     spec = catalog.spec(indicator_code)
     try:
         with session_scope(engine) as session:
@@ -162,19 +166,20 @@ def _give_indicator(engine: Engine, obs_id: int, indicator_code: str, actor: str
                 obs.facet = facet
             # a rate or an amount keeps its unit; a count takes the indicator's noun when it had none
             obs.unit = spec.unit if spec.unit in ("%", "đ") or obs.unit in ("%", "đ") else (obs.unit or spec.unit)
-            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, datetime.now()
+            obs.reviewed, obs.updated_by, obs.updated_at = True, actor.audit_name, datetime.now()
             session.flush()
-            audit(session, actor, action, "observation", obs.id, before, _snapshot(obs))
+            audit(session, actor.audit_name, action, "observation", obs.id, before, _snapshot(obs))
             phrasings.learn(session, obs, spec.code, actor)
     except IntegrityError as exc:
         raise ReviewError(f"Báo cáo này đã có giá trị chính cho {spec.code}; hãy sửa giá trị đó, "
                           "hoặc gán số liệu này như một chi tiết (đặt tên chi tiết).") from exc
 
 
-def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor: str, value: float | None,
+def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor: User, value: float | None,
           qualifier: str | None = None, numerator: float | None = None, denominator: float | None = None,
           note: str | None = None) -> int:
     """Enter (or overwrite) a value by hand: origin ``manual``, which wins over reports and demo."""
+    users.require(actor, EDITOR)
     unit = register.match(commune)
     spec = catalog.spec(indicator_code)
     for v in (value, numerator, denominator):
@@ -194,9 +199,9 @@ def enter(engine: Engine, commune: str, indicator_code: str, period: str, actor:
             session.add(obs)
         obs.value, obs.qualifier, obs.numerator, obs.denominator = value, qualifier or None, numerator, denominator
         obs.unit, obs.evidence, obs.reviewed = spec.unit, note or "Nhập tay", True
-        obs.updated_by, obs.updated_at = actor, datetime.now()
+        obs.updated_by, obs.updated_at = actor.audit_name, datetime.now()
         session.flush()
-        audit(session, actor, "enter" if before is None else "correct", "observation", obs.id, before,
+        audit(session, actor.audit_name, "enter" if before is None else "correct", "observation", obs.id, before,
               _snapshot(obs))
         return obs.id
 
@@ -211,13 +216,14 @@ def _same(a, b) -> bool:
     return (a in (None, "") and b in (None, "")) or a == b
 
 
-def apply_edits(engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor: str) -> int:
+def apply_edits(engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor: User) -> int:
     """Turn a review table edited by a person into map / correct / accept actions; return how many.
 
     Rows are compared position by position (the table's rows are never added or removed):
     a candidate given an indicator is mapped; changed numbers or qualifier are a correction;
     a newly ticked "reviewed" box with unchanged numbers is an acceptance.
     """
+    users.require(actor, EDITOR)
     changes = 0
     for old, new in zip(before.itertuples(index=False), after.itertuples(index=False)):
         if not old.indicator_code and new.indicator_code:
@@ -261,9 +267,10 @@ def suggestion_text(raw: str | None, name: Callable[[str], str]) -> str:
     return " · ".join(f"{name(code)} ({round(100 * score)}%)" for code, score in suggestion_list(raw))
 
 
-def map_to_suggestions(engine: Engine, obs_ids: list[int], actor: str) -> int:
+def map_to_suggestions(engine: Engine, obs_ids: list[int], actor: User) -> int:
     """Give each chosen candidate its best suggestion (one click for a clerk who agrees);
     candidates without a suggestion are left; returns how many were mapped."""
+    users.require(actor, EDITOR)
     done = 0
     for obs_id in obs_ids:
         with session_scope(engine) as session:
@@ -281,12 +288,13 @@ def map_to_suggestions(engine: Engine, obs_ids: list[int], actor: str) -> int:
 
 # --- bulk actions (issue 10): accepting a whole report must not take one click per row --------
 
-def accept_many(engine: Engine, obs_ids, actor: str) -> int:
+def accept_many(engine: Engine, obs_ids, actor: User) -> int:
     """Accept every value of ``obs_ids`` not yet reviewed, in one transaction; return how many.
 
     Unmapped candidates (no indicator yet) are skipped: accepting a number says which
     indicator it is, so those need a mapping first. Each acceptance is audited.
     """
+    users.require(actor, EDITOR)
     ids = sorted({int(i) for i in obs_ids})
     if not ids:
         return 0
@@ -302,14 +310,15 @@ def accept_many(engine: Engine, obs_ids, actor: str) -> int:
             if obs.reviewed or obs.indicator_code is None:
                 continue
             before = _snapshot(obs)
-            obs.reviewed, obs.updated_by, obs.updated_at = True, actor, now
-            audit(session, actor, "accept", "observation", obs.id, before, _snapshot(obs))
+            obs.reviewed, obs.updated_by, obs.updated_at = True, actor.audit_name, now
+            audit(session, actor.audit_name, "accept", "observation", obs.id, before, _snapshot(obs))
             accepted += 1
     return accepted
 
 
-def accept_all(engine: Engine, report_id: int, actor: str) -> int:
+def accept_all(engine: Engine, report_id: int, actor: User) -> int:
     """Accept every mapped, not yet reviewed value extracted from one report; return how many."""
+    users.require(actor, EDITOR)
     frame = report_values(engine, report_id)
     return accept_many(engine, frame.loc[frame["indicator_code"].notna(), "id"], actor)
 

@@ -4,10 +4,9 @@ from dashboard import ui
 
 
 def body() -> None:
-    # gate: admin
     ui.page_header("audit_page")
     ui.caption(ui.t("audit_intro"))
     ui.audit_list(ui.audit_filters())
 
 
-ui.run_page(body)
+ui.run_page(body, role="admin")

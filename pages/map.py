@@ -25,17 +25,19 @@ def body() -> None:
     ui.caption(ui.t("map_approximate" if approximate else "map_official") + " " + ui.t("map_click_hint"))
     if clicked:
         ui.open_commune(clicked, view["names"].get(clicked, clicked))
-    admin_import()
+    user = ui.current_user()
+    if user is not None and user.can("admin"):  # the import is not shown to others (and refused by the library)
+        admin_import(user, official=not approximate)
 
 
-def admin_import() -> None:
-    upload, accept, check, run, remove = ui.boundary_upload()
+def admin_import(user, official: bool) -> None:
+    upload, accept, check, run, remove = ui.boundary_upload(official=official)
     if remove:
-        boundary_import.remove_official(ui.engine())
+        ui.success(ui.t("removed_official", n=boundary_import.remove_official(ui.engine(), user)))
     if upload is None or not (check or run):
         return
     try:
-        report = boundary_import.import_upload(ui.engine(), upload.name, upload.getvalue(),
+        report = boundary_import.import_upload(ui.engine(), upload.name, upload.getvalue(), actor=user,
                                                dry_run=check and not run, accept_gaps=accept)
         ui.report_box(report.lines(), report.complete)
     except BoundaryMismatch as exc:

@@ -1,11 +1,14 @@
-"""Nhập và duyệt báo cáo: upload reports, check each value beside its sentence, enter values by hand."""
+"""Nhập và duyệt báo cáo: upload reports, check each value beside its sentence, enter values by hand.
+
+Editors and admins only; the acting user is the logged-in one (never a typed name).
+"""
 
 from dashboard import ui
 
 
 def body() -> None:
     ui.page_header("review")
-    actor = ui.actor_name()
+    actor = ui.current_user()
     ui.subheader(ui.t("upload_reports"))
     ui.report_upload(actor)
     ui.subheader(ui.t("review_values"))
@@ -18,4 +21,4 @@ def body() -> None:
     ui.audit_table()
 
 
-ui.run_page(body)
+ui.run_page(body, role="editor")

@@ -18,6 +18,14 @@ from dashboard.ingest import ingest, read_bytes
 from dashboard.store import audit_log, db
 from dashboard.store.models import AuditEntry
 
+from dashboard.users import User
+
+# Actors as the audit writes them (web log-in names).
+LAN = User("chị Lan", "editor")
+MINH = User("anh Minh", "editor")
+IMPORTER = User("nhập báo cáo", "editor")
+
+
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"
 LY_SON, SON_MAI = "21548", "21349"
@@ -127,13 +135,13 @@ def test_csv_holds_the_filtered_rows_with_formulas_neutralised(logged):
 # --- every write says who, when, what, and which commune and indicator ---------------------------
 
 def test_every_write_names_its_commune_indicator_and_period(engine):
-    result = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name))
+    result = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name), actor=IMPORTER)
     values = review.report_values(engine, result.report_id)
     obs = int(values.loc[(values["indicator_code"] == RATE) & (values["facet"] == ""), "id"].iloc[0])
-    review.correct(engine, obs, "chị Lan", 58.0)
-    review.enter(engine, SON_MAI, RATE, "9T/2025", "anh Minh", 70.0)
+    review.correct(engine, obs, LAN, 58.0)
+    review.enter(engine, SON_MAI, RATE, "9T/2025", MINH, 70.0)
     with db.session_scope(engine) as s:
-        catalog.set_target(s, "anh Minh", RATE, 2025, 85.0, "thử", "public")
+        catalog.set_target(s, MINH, RATE, 2025, 85.0, "thử", "public")
     rows = audit.entries(engine)
     rows = rows.astype(object).where(rows.notna(), None)
     by_action = {a: (c, i, p) for a, c, i, p in zip(rows["action"], rows["commune_code"], rows["indicator_code"],
@@ -162,7 +170,7 @@ def test_the_database_refuses_to_change_or_delete_an_audit_entry(logged, stateme
 
 
 def test_an_older_database_gets_the_columns_filled_and_the_triggers(engine):
-    review.enter(engine, SON_MAI, RATE, "9T/2025", "chị Lan", 61.0)
+    review.enter(engine, SON_MAI, RATE, "9T/2025", LAN, 61.0)
     with engine.begin() as conn:  # back to the schema before migration 8
         conn.execute(text("DROP TRIGGER audit_log_no_update"))
         conn.execute(text("DROP TRIGGER audit_log_no_delete"))
@@ -183,13 +191,13 @@ def test_an_older_database_gets_the_columns_filled_and_the_triggers(engine):
 # --- a value's history ----------------------------------------------------------------------------
 
 def test_history_goes_from_the_report_sentence_through_each_change_to_the_value_in_use(engine):
-    first = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name))
+    first = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name), actor=IMPORTER)
     values = review.report_values(engine, first.report_id)
     obs = int(values.loc[(values["indicator_code"] == RATE) & (values["facet"] == ""), "id"].iloc[0])
-    review.correct(engine, obs, "chị Lan", 58.0)
+    review.correct(engine, obs, LAN, 58.0)
     second = SAMPLE.read_bytes() + "\n\nBản sửa lần 2.\n".encode()
-    ingest(engine, read_bytes(second, "ly-son-ban-2.md"))
-    review.enter(engine, LY_SON, RATE, "9T/2025", "anh Minh", 60.0, note="Theo điện thoại với xã")
+    ingest(engine, read_bytes(second, "ly-son-ban-2.md"), actor=IMPORTER, replace_reviewed=True)
+    review.enter(engine, LY_SON, RATE, "9T/2025", MINH, 60.0, note="Theo điện thoại với xã")
     steps = audit.value_history(engine, LY_SON, RATE, "9T/2025")
     assert [(s.kind, s.action or s.origin) for s in steps] == [
         ("report", "import"), ("change", "correct"), ("report", "replace"), ("change", "enter"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import review
 from dashboard.store import db
+from conftest import logged_in
+
+from dashboard.users import User
+
+# Actors as the audit writes them (web log-in names).
+LAN = User("chị Lan", "editor")
+MINH = User("anh Minh", "editor")
+IMPORTER = User("nhập báo cáo", "editor")
+
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = PROJECT / "pages"
@@ -21,15 +31,17 @@ def app_env(seeded_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", seeded_url)
     monkeypatch.chdir(PROJECT)
     engine = db.connect(seeded_url)
-    review.enter(engine, "21349", RATE, "9T/2025", "chị Lan", 61.0, note="=HYPERLINK(\"http://x\")")
-    review.enter(engine, "21349", RATE, "9T/2025", "anh Minh", 62.5)
-    review.enter(engine, "21025", "INF_4G_COVERAGE", "9T/2025", "chị Lan", 99.0)
+    review.enter(engine, "21349", RATE, "9T/2025", LAN, 61.0, note="=HYPERLINK(\"http://x\")")
+    review.enter(engine, "21349", RATE, "9T/2025", MINH, 62.5)
+    review.enter(engine, "21025", "INF_4G_COVERAGE", "9T/2025", LAN, 99.0)
     engine.dispose()
     return seeded_url
 
 
 def _page(name: str, **params) -> AppTest:
     at = AppTest.from_file(str(PAGES / name), default_timeout=90)
+    if name == "audit.py":  # the audit log is for administrators
+        logged_in(at, os.environ["DATABASE_URL"], "admin")
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -45,8 +57,10 @@ def test_audit_page_lists_every_entry_with_vietnamese_columns(app_env):
     assert at.title[0].value == "Nhật ký thay đổi"
     table = at.dataframe[0].value
     assert list(table.columns)[:3] == ["Thời điểm", "Người thực hiện", "Thao tác"]
-    assert len(table) == 3 and list(table["Người thực hiện"]) == ["chị Lan", "anh Minh", "chị Lan"]
-    assert {a.split(" · ")[0] for a in table["Thao tác"]} == {"nhập tay", "sửa"}
+    values = table[table["Thao tác"].str.contains("giá trị")]  # the rest: the test admin's account and log-in
+    assert len(values) == 3 and list(values["Người thực hiện"]) == ["chị Lan", "anh Minh", "chị Lan"]
+    assert set(table["Người thực hiện"]) - set(values["Người thực hiện"]) <= {"quan.tri", "thu.admin", "hệ thống: khởi tạo"}
+    assert {a.split(" · ")[0] for a in values["Thao tác"]} == {"nhập tay", "sửa"}
     assert at.get("download_button"), "the CSV button is on the page"
 
 
@@ -103,10 +117,10 @@ def test_one_click_on_a_report_value_shows_its_history_back_to_the_sentence(app_
 
     sample = PROJECT / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"
     engine = db.connect(app_env)
-    result = ingest(engine, read_bytes(sample.read_bytes(), sample.name))
+    result = ingest(engine, read_bytes(sample.read_bytes(), sample.name), actor=IMPORTER)
     values = review.report_values(engine, result.report_id)
     obs = int(values.loc[(values["indicator_code"] == RATE) & (values["facet"] == ""), "id"].iloc[0])
-    review.correct(engine, obs, "chị Lan", 58.0)
+    review.correct(engine, obs, LAN, 58.0)
     engine.dispose()
     at = _page("commune.py", xa="21548", ky="9T/2025", cau=str(obs))
     assert not at.exception

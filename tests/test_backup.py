@@ -14,6 +14,7 @@ from dashboard import review
 from dashboard.cli import main
 from dashboard.errors import BackupError
 from sample_report import add_sample_report
+from conftest import ADMIN, EDITOR
 
 # Backup copies the SQLite file (and what is still in its WAL); PostgreSQL is pointed to pg_dump.
 pytestmark = pytest.mark.sqlite_only("backup and restore of the SQLite file and its WAL")
@@ -47,7 +48,7 @@ def _hold_writes_in_wal(url: str) -> sqlite3.Connection:
 def test_backup_wipe_restore_keeps_every_row_of_every_table(seeded_url, tmp_path):
     engine = db.connect(seeded_url)
     add_sample_report(engine)
-    review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", "cán bộ A", 71.5)
+    review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", EDITOR, 71.5)
     engine.dispose()
     app = _hold_writes_in_wal(seeded_url)
     try:
@@ -58,7 +59,7 @@ def test_backup_wipe_restore_keeps_every_row_of_every_table(seeded_url, tmp_path
         shutil.copy(live, naive)
         assert not any(r[-1] == "wal-only" or "wal-only" in r for r in _all_rows(naive)["audit_log"])
         before = _all_rows(live)
-        info = backup.backup(seeded_url, f"{tmp_path}/sao-luu/")
+        info = backup.backup(seeded_url, f"{tmp_path}/sao-luu/", ADMIN)
     finally:
         app.close()
     assert info.path.parent == tmp_path / "sao-luu" and info.schema_version == db.LATEST_VERSION
@@ -68,7 +69,7 @@ def test_backup_wipe_restore_keeps_every_row_of_every_table(seeded_url, tmp_path
 
     for suffix in ("", "-wal", "-shm"):  # wipe
         Path(f"{_path(seeded_url)}{suffix}").unlink(missing_ok=True)
-    restored = backup.restore(info.path, seeded_url)
+    restored = backup.restore(info.path, seeded_url, ADMIN)
     assert restored.previous is None
     after = _all_rows(_path(seeded_url))
     assert after.keys() == before.keys() and all(len(before[t]) for t in ("communes", "observations", "sections"))
@@ -77,11 +78,11 @@ def test_backup_wipe_restore_keeps_every_row_of_every_table(seeded_url, tmp_path
 
 
 def test_restore_keeps_the_replaced_database_beside_it_and_a_running_app_sees_the_backup(seeded_url, tmp_path):
-    saved = backup.backup(seeded_url, tmp_path / "a.sqlite")
+    saved = backup.backup(seeded_url, tmp_path / "a.sqlite", ADMIN)
     engine = db.connect(seeded_url)  # the running app
-    review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", "cán bộ A", 12.0)
+    review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", EDITOR, 12.0)
     changed = _all_rows(_path(seeded_url))
-    info = backup.restore(saved.path, seeded_url)
+    info = backup.restore(saved.path, seeded_url, ADMIN)
     assert info.previous is not None and info.previous.parent == _path(seeded_url).parent
     assert ".truoc-khoi-phuc-" in info.previous.name
     assert _all_rows(info.previous) == changed
@@ -108,7 +109,7 @@ def test_backup_is_consistent_while_another_process_writes(seeded_url, tmp_path)
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        infos = [backup.backup(seeded_url, tmp_path / f"b{i}.sqlite") for i in range(3)]
+        infos = [backup.backup(seeded_url, tmp_path / f"b{i}.sqlite", ADMIN) for i in range(3)]
     finally:
         stop.set()
         thread.join()
@@ -143,18 +144,18 @@ def _with_version(path: Path, version: int) -> Path:
      "thiếu bảng schema_version"),
 ])
 def test_restore_refuses_a_foreign_or_other_version_backup_and_changes_nothing(seeded_url, tmp_path, make, message):
-    saved = backup.backup(seeded_url, tmp_path / "a.sqlite").path
+    saved = backup.backup(seeded_url, tmp_path / "a.sqlite", ADMIN).path
     bad = make(saved, tmp_path)
     before = _all_rows(_path(seeded_url))
     with pytest.raises(BackupError, match=message):
-        backup.restore(bad, seeded_url)
+        backup.restore(bad, seeded_url, ADMIN)
     assert _all_rows(_path(seeded_url)) == before
     assert not list(_path(seeded_url).parent.glob("*.truoc-khoi-phuc-*"))
 
 
 def test_postgresql_is_pointed_to_pg_dump():
     with pytest.raises(BackupError, match="pg_dump"):
-        backup.backup("postgresql+psycopg://u:p@localhost:1/x", "out.sqlite")
+        backup.backup("postgresql+psycopg://u:p@localhost:1/x", "out.sqlite", ADMIN)
     with pytest.raises(BackupError, match="pg_restore"):
         backup.sqlite_path("postgresql://u@localhost/x")
 

@@ -23,6 +23,7 @@ from dashboard.store import db, queries
 from dashboard.geo.boundary_import import vn2000_tm3
 from dashboard.cli import main
 from tests.conftest import REAL_GEOJSON, require
+from conftest import ADMIN, EDITOR
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +168,7 @@ def test_an_island_drawn_as_separate_features_is_one_commune(seeded_url, real, t
     assert len(parts) > 96
     path = tmp_path / "tung_manh.geojson"
     parts.to_file(path, driver="GeoJSON")
-    report = boundary_import.import_file(db.connect(seeded_url), path)
+    report = boundary_import.import_file(db.connect(seeded_url), path, actor=ADMIN)
     assert report.complete and report.imported == 96
 
 
@@ -215,13 +216,13 @@ def test_bad_files_give_a_vietnamese_message_and_change_nothing(name, content, m
 
 def test_upload_from_the_admin_page_uses_the_same_import(seeded_engine, real):
     report = boundary_import.import_upload(seeded_engine, "../../ranh_gioi.geojson",
-                                           REAL_GEOJSON.read_bytes())
+                                           REAL_GEOJSON.read_bytes(), actor=ADMIN)
     assert report.file_name == "ranh_gioi.geojson" and report.imported == 96
     with db.session_scope(seeded_engine) as s:
         audited = s.execute(db.text("SELECT actor, action, entity FROM audit_log WHERE entity = 'boundaries'")).all()
-    assert audited == [("cán bộ Sở KH&CN", "replace", "boundaries")]
+    assert audited == [(ADMIN.audit_name, "replace", "boundaries")]
     assert boundaries.source_in_use(seeded_engine) == boundaries.OFFICIAL
-    assert boundary_import.remove_official(seeded_engine) == 96
+    assert boundary_import.remove_official(seeded_engine, ADMIN) == 96
     assert boundaries.source_in_use(seeded_engine) == boundaries.DERIVED
 
 
@@ -262,5 +263,5 @@ def test_abbreviated_names_match_all_96(seeded_engine, real, tmp_path):
     frame["ten"] = [f"{abbreviations[k]} {n}" for k, n in zip(frame["loai"], frame["ten"])]
     path = tmp_path / "viet_tat.geojson"
     frame[["ten", "geometry"]].to_file(path, driver="GeoJSON")
-    report = boundary_import.import_file(seeded_engine, path, dry_run=True)
+    report = boundary_import.import_file(seeded_engine, path, dry_run=True, actor=ADMIN)
     assert report.complete and len(report.matched) == 96

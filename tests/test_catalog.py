@@ -2,6 +2,7 @@ import re
 
 from dashboard import catalog
 from tests.conftest import REFERENCE, require
+from conftest import ADMIN, EDITOR, OTHER_EDITOR
 
 
 def test_every_reference_code_is_in_the_catalog():
@@ -41,9 +42,9 @@ def test_set_target_is_audited(empty_engine):
     from dashboard.store.models import AuditEntry
 
     with session_scope(empty_engine) as s:
-        catalog.set_target(s, "cán bộ A", "GOV_DOSSIER_ONLINE_RATE", 2025, 70.0, "Sở KH&CN đặt", "public")
-        catalog.set_target(s, "cán bộ B", "GOV_DOSSIER_ONLINE_RATE", 2025, 75.0, "Sở KH&CN sửa", "public")
+        catalog.set_target(s, EDITOR, "GOV_DOSSIER_ONLINE_RATE", 2025, 70.0, "Sở KH&CN đặt", "public")
+        catalog.set_target(s, OTHER_EDITOR, "GOV_DOSSIER_ONLINE_RATE", 2025, 75.0, "Sở KH&CN sửa", "public")
     with session_scope(empty_engine) as s:
         entries = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [e.actor for e in entries] == ["cán bộ A", "cán bộ B"]
+    assert [e.actor for e in entries] == ["chi.lan", "anh.minh"]
     assert entries[0].before is None and '"value": 70.0' in entries[1].before

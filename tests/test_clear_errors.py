@@ -11,6 +11,7 @@ from dashboard.store import db
 from dashboard import review
 from dashboard.cli import main
 from dashboard.errors import CatalogError, DatabaseUnavailable
+from conftest import ADMIN, EDITOR
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +66,7 @@ def test_a_count_target_may_exceed_100_and_zero_is_allowed(seeded_url):
 def test_impossible_manual_values_are_refused(seeded_engine, value):
     before = db.table_counts(seeded_engine)
     with pytest.raises(CatalogError):
-        review.enter(seeded_engine, "21349", "GOV_EDOC_RATE", "9T/2025", "cán bộ", value)
+        review.enter(seeded_engine, "21349", "GOV_EDOC_RATE", "9T/2025", EDITOR, value)
     assert db.table_counts(seeded_engine) == before
 
 

@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from dashboard import users
 from dashboard import catalog, review, setup
 from dashboard.store import db
 from dashboard.cli import main
 from dashboard.errors import DatabaseBusy
 from dashboard.ingest import ingest, loader, read_bytes
+from conftest import ADMIN, EDITOR, OTHER_EDITOR
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"
@@ -43,7 +45,7 @@ def _import_at_once(url: str, data: bytes, name: str, barrier, out) -> None:
     barrier.wait()
     try:
         with db.session_scope(engine) as session:
-            out.put(loader.load(session, parsed).status)
+            out.put(loader.load(session, parsed, EDITOR).status)
     except Exception as exc:  # reported to the test, which fails on it
         out.put(f"error: {type(exc).__name__}: {exc}")
     finally:
@@ -88,7 +90,7 @@ def _import_as_at_once(url: str, data: bytes, name: str, commune: str, period: s
     barrier.wait()
     try:
         with db.session_scope(engine) as session:
-            out.put(loader.load(session, parsed).status)
+            out.put(loader.load(session, parsed, EDITOR).status)
     except Exception as exc:  # reported to the test, which fails on it
         out.put(f"error: {type(exc).__name__}: {exc}")
     finally:
@@ -124,7 +126,7 @@ def _set_target_at_once(url: str, value: float, barrier, out) -> None:
     barrier.wait()
     try:
         with db.session_scope(engine) as s:
-            catalog.set_target(s, f"người {value:g}", "GOV_DOSSIER_ONLINE_RATE", 2026, value, "thử", "public")
+            catalog.set_target(s, EDITOR, "GOV_DOSSIER_ONLINE_RATE", 2026, value, "thử", "public")
         out.put("ok")
     except Exception as exc:
         out.put(f"error: {type(exc).__name__}: {exc}")
@@ -201,7 +203,7 @@ def test_a_writer_waits_for_a_long_write_then_succeeds(url):
     engine = db.connect(url)
     holder = _hold_write_lock(url, 1.5)
     start = time.monotonic()
-    result = ingest(engine, read_bytes(_version(1), "ly-son.md"))
+    result = ingest(engine, read_bytes(_version(1), "ly-son.md"), actor=EDITOR)
     holder.join()
     assert result.status == "imported" and time.monotonic() - start >= 1.0
     engine.dispose()
@@ -233,7 +235,7 @@ def test_busy_is_a_typed_error_in_the_library(url, monkeypatch):
     holder = _hold_write_lock(url, 1.0)
     try:
         with pytest.raises(DatabaseBusy, match="thử lại"):
-            ingest(engine, read_bytes(_version(2), "ly-son.md"))
+            ingest(engine, read_bytes(_version(2), "ly-son.md"), actor=EDITOR)
     finally:
         holder.join()
     engine.dispose()
@@ -241,23 +243,23 @@ def test_busy_is_a_typed_error_in_the_library(url, monkeypatch):
 
 def test_two_editors_saving_one_value_the_second_is_told_the_new_value(url):
     engine = db.connect(url)
-    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name)).report_id
+    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name), actor=EDITOR).report_id
     shown_to_a = review.report_values(engine, report_id)
     shown_to_b = shown_to_a.copy()
     row = shown_to_a.index[shown_to_a["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE"][0]
     edited_a, edited_b = shown_to_a.copy(), shown_to_b.copy()
     edited_a.loc[row, "value"] = 60.0
     edited_b.loc[row, "value"] = 61.0
-    assert review.apply_edits(engine, shown_to_a, edited_a, "cán bộ A") == 1
-    with pytest.raises(review.StaleValue, match="cán bộ A") as refused:
-        review.apply_edits(engine, shown_to_b, edited_b, "cán bộ B")
+    assert review.apply_edits(engine, shown_to_a, edited_a, EDITOR) == 1
+    with pytest.raises(review.StaleValue, match=EDITOR.audit_name) as refused:
+        review.apply_edits(engine, shown_to_b, edited_b, OTHER_EDITOR)
     assert "60" in str(refused.value) and refused.value.current["value"] == 60.0
     now = review.report_values(engine, report_id)
     assert now.loc[now["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE", "value"].tolist() == [60.0]
     accept_b = shown_to_b.copy()
     accept_b.loc[row, "reviewed"] = True  # accepting a value that has changed since is refused too
     with pytest.raises(review.StaleValue):
-        review.apply_edits(engine, shown_to_b, accept_b, "cán bộ B")
+        review.apply_edits(engine, shown_to_b, accept_b, OTHER_EDITOR)
     engine.dispose()
 
 
@@ -265,14 +267,14 @@ def test_two_editors_saving_one_value_the_second_is_told_the_new_value(url):
                                         ("en", ["cán bộ A has just changed", "NOT saved", "Current value: 60%"])])
 def test_the_second_editor_is_shown_the_value_saved_meanwhile(url, lang, says):
     engine = db.connect(url)
-    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name)).report_id
+    report_id = ingest(engine, read_bytes(SAMPLE.read_bytes(), SAMPLE.name), actor=EDITOR).report_id
     shown = review.report_values(engine, report_id)
     row = shown.index[(shown["indicator_code"] == "GOV_DOSSIER_ONLINE_RATE") & (shown["facet"] == "")][0]
     mine, theirs = shown.copy(), shown.copy()
     theirs.loc[row, "value"], mine.loc[row, "value"] = 60.0, 61.0
-    review.apply_edits(engine, shown, theirs, "cán bộ A")
+    review.apply_edits(engine, shown, theirs, users.User("cán bộ A", "editor"))
     with pytest.raises(review.StaleValue) as refused:
-        review.apply_edits(engine, shown, mine, "<b>cán bộ B</b>")
+        review.apply_edits(engine, shown, mine, users.User("<b>cán bộ B</b>", "editor"))
     message = review.stale_message(refused.value, lang)
     assert all(s in message for s in says), message
     engine.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy import delete, text, update
 from dashboard import catalog, demo
 from dashboard.store import db, queries
 from dashboard.store.models import Observation
+from conftest import ADMIN, EDITOR
 
 
 def _version(engine) -> int:
@@ -51,7 +52,7 @@ def test_every_write_bumps_the_version_and_a_failed_one_does_not(seeded_engine):
     after_insert = _version(seeded_engine)
     assert after_insert > before
     with db.session_scope(seeded_engine) as s:
-        catalog.set_target(s, "t", "GOV_EDOC_RATE", 2025, 70.0, "nguồn", "public")
+        catalog.set_target(s, EDITOR, "GOV_EDOC_RATE", 2025, 70.0, "nguồn", "public")
     after_target = _version(seeded_engine)
     assert after_target > after_insert
     with pytest.raises(RuntimeError), db.session_scope(seeded_engine) as s:
@@ -89,7 +90,7 @@ def test_the_current_value_follows_inserts_updates_details_and_deletes(seeded_en
         conn.execute(delete(Observation).where(Observation.origin == "report", Observation.facet == ""))
     assert shown()[0] == "demo"
     with db.session_scope(seeded_engine) as s:
-        demo.remove(s)
+        demo.remove(s, ADMIN)
     assert queries.best_observations(seeded_engine, "9T/2025", "GOV_EDOC_RATE", "21349").empty
     assert _current(seeded_engine) == _ranked_by_window(seeded_engine)
 

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import text
 
 import report_files as rf
-from conftest import PROJECT, SEEDS, require
+from conftest import EDITOR, PROJECT, SEEDS, require
+from dashboard.errors import NeedsConfirmation
 from dashboard.store import db
 from dashboard.errors import MissingMetadata, ReportError
 from dashboard.ingest import ingest, parse, read_bytes, read_path
@@ -269,17 +270,21 @@ def _dump(engine) -> dict[str, list]:
 
 
 def test_loading_is_idempotent_and_versions_keep_reviewed_values(empty_engine, seed_files, tmp_path):
-    first = ingest(empty_engine, read_path(seed_files[(SM, "txt")]))
+    first = ingest(empty_engine, read_path(seed_files[(SM, "txt")]), actor=EDITOR)
     assert first.status == "imported"
     before = _dump(empty_engine)
-    again = ingest(empty_engine, read_path(seed_files[(SM, "docx")]))  # other bytes, same commune+period
+    again = ingest(empty_engine, read_path(seed_files[(SM, "docx")]), actor=EDITOR)  # other bytes, same commune+period
     assert again.status == "replaced"
-    same = ingest(empty_engine, read_path(seed_files[(SM, "docx")]))
+    same = ingest(empty_engine, read_path(seed_files[(SM, "docx")]), actor=EDITOR)
     assert same.status == "unchanged"
     with empty_engine.begin() as conn:
         conn.execute(text("UPDATE observations SET reviewed = TRUE, value = 66 "
                           "WHERE indicator_code = 'GOV_DOSSIER_ONLINE_RATE'"))
-    third = ingest(empty_engine, read_path(seed_files[(SM, "pdf")]))
+    reviewed = _dump(empty_engine)
+    with pytest.raises(NeedsConfirmation, match="đã duyệt"):  # replacing a reviewed report: asked first
+        ingest(empty_engine, read_path(seed_files[(SM, "pdf")]), actor=EDITOR)
+    assert _dump(empty_engine) == reviewed
+    third = ingest(empty_engine, read_path(seed_files[(SM, "pdf")]), actor=EDITOR, replace_reviewed=True)
     assert third.status == "replaced"
     assert any("GOV_DOSSIER_ONLINE_RATE" in m and "66" in m for m in third.messages)
     with empty_engine.connect() as conn:
@@ -292,7 +297,7 @@ def test_loading_is_idempotent_and_versions_keep_reviewed_values(empty_engine, s
 
 def test_dry_run_writes_nothing(empty_engine, seed_files):
     before = _dump(empty_engine)
-    result = ingest(empty_engine, read_path(seed_files[(DTB, "pdf")]), dry_run=True)
+    result = ingest(empty_engine, read_path(seed_files[(DTB, "pdf")]), dry_run=True, actor=EDITOR)
     assert result.status == "dry-run" and len(result.parsed.observations) == 14
     assert _dump(empty_engine) == before
 

@@ -12,6 +12,7 @@ from dashboard.store import db, queries
 from dashboard import i18n
 from dashboard.errors import BoundaryMismatch
 from tests.conftest import REAL_GEOJSON, require
+from conftest import ADMIN, EDITOR
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGE = str(PROJECT / "pages" / "map.py")
@@ -115,7 +116,7 @@ def test_map_page_defaults_and_indicator_choice(app_env):
 
 def test_map_page_uses_official_boundaries_once_imported(app_env):
     engine = db.connect(app_env)
-    boundary_import.import_file(engine, require(REAL_GEOJSON))
+    boundary_import.import_file(engine, require(REAL_GEOJSON), actor=ADMIN)
     engine.dispose()
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
@@ -130,7 +131,7 @@ def test_import_refusal_leaves_boundaries_unchanged(seeded_engine, tmp_path):
     real = gpd.read_file(require(REAL_GEOJSON))
     real.head(10).to_file(bad, driver="GeoJSON")
     with pytest.raises(BoundaryMismatch) as info:
-        boundary_import.import_file(seeded_engine, bad)
+        boundary_import.import_file(seeded_engine, bad, actor=ADMIN)
     assert info.value.report.missing and len(info.value.report.matched) == 10
     assert boundaries.source_in_use(seeded_engine) == boundaries.DERIVED
 

@@ -12,6 +12,15 @@ from dashboard.store import db, queries
 from dashboard.present import export
 from dashboard import setup
 from dashboard import status as st
+from conftest import ADMIN, EDITOR
+
+from dashboard.users import User
+
+# Actors as the audit writes them (web log-in names).
+LAN = User("chị Lan", "editor")
+MINH = User("anh Minh", "editor")
+IMPORTER = User("nhập báo cáo", "editor")
+
 
 
 @pytest.fixture
@@ -54,18 +63,18 @@ def test_concurrent_imports_and_targets_on_postgresql_leave_one_row(pg_url):
     setup.build(pg_url, with_demo=False).dispose()
     engine = db.connect(pg_url)
     try:
-        ingest(engine, read_bytes(sample, "v0.md"))  # the period exists; now four new versions at once
+        ingest(engine, read_bytes(sample, "v0.md"), actor=EDITOR)  # the period exists; now four new versions at once
         barrier, results = threading.Barrier(4), []
 
         def import_version(i: int) -> None:
             document = read_bytes(sample + f"\nBản {i}.\n".encode(), f"v{i}.md")
             barrier.wait()
-            results.append(ingest(engine, document).status)
+            results.append(ingest(engine, document, actor=EDITOR).status)
 
         def set_target(value: float) -> None:
             barrier.wait()
             with db.session_scope(engine) as s:
-                catalog.set_target(s, "pg", "GOV_EDOC_RATE", 2031, value, "thử", "public")
+                catalog.set_target(s, EDITOR, "GOV_EDOC_RATE", 2031, value, "thử", "public")
             results.append("ok")
 
         for work, args in ((import_version, (1, 2, 3, 4)), (set_target, (50.0, 60.0, 70.0, 80.0))):
@@ -149,7 +158,7 @@ def test_postgresql_refuses_to_change_or_delete_audit_entries(pg_url, sql):
 
     engine = setup.build(pg_url)
     try:
-        review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", "chị Lan", 61.0)
+        review.enter(engine, "21349", "GOV_DOSSIER_ONLINE_RATE", "9T/2025", LAN, 61.0)
         before = audit.count(engine)
         with pytest.raises(DBAPIError, match=audit_log.REFUSAL):
             with engine.begin() as conn:

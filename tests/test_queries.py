@@ -7,6 +7,7 @@ from dashboard.store import queries
 from dashboard import status as st
 from dashboard.store.db import session_scope
 from dashboard.store.models import Observation
+from conftest import ADMIN, EDITOR
 
 
 def add(engine, commune, indicator, period, value, origin="report", qualifier=None, num=None, den=None):
@@ -80,7 +81,7 @@ def test_commune_specific_target_overrides_the_general_one(empty_engine):
     from dashboard import catalog
 
     with session_scope(empty_engine) as s:
-        catalog.set_target(s, "test", "GOV_EDOC_RATE", 2025, 95.0, "riêng xã", "public",
+        catalog.set_target(s, EDITOR, "GOV_EDOC_RATE", 2025, 95.0, "riêng xã", "public",
                            scope="commune", commune_code="21349")
     add(empty_engine, "21349", "GOV_EDOC_RATE", "9T/2025", 90.0)
     add(empty_engine, "21127", "GOV_EDOC_RATE", "9T/2025", 90.0)

@@ -20,6 +20,7 @@ from dashboard.store import db
 from dashboard import setup
 from dashboard.errors import DashboardError  # noqa: E402
 from dashboard.ingest import ingest, loader, read_bytes  # noqa: E402
+from conftest import ADMIN, EDITOR
 
 PIECES = [
     "UBND xã Sơn Mai", "UBND XÃ ĐÔNG TRÀ BỒNG", "BÁO CÁO", "9 tháng đầu năm 2025", "6 tháng năm 2025",
@@ -77,7 +78,7 @@ def test_importing_any_file_succeeds_or_changes_nothing(engine, file, detect):
     before = db.table_counts(engine)
     try:
         document = read_bytes(data, name)
-        result = ingest(engine, document) if detect else ingest(engine, document, commune="21349", period="9T/2025")
+        result = ingest(engine, document, actor=EDITOR) if detect else ingest(engine, document, commune="21349", period="9T/2025", actor=EDITOR)
     except DashboardError as exc:
         assert str(exc).strip()
         assert db.table_counts(engine) == before

@@ -9,12 +9,13 @@ import pytest
 from dashboard.store import db
 from dashboard.errors import MissingMetadata, ReportError
 from dashboard.ingest.worker import ingest_isolated
+from conftest import ADMIN, EDITOR
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "mau" / "bao-cao-mau-dac-khu-ly-son.md"
 
 
 def test_a_worker_imports_the_report_and_the_server_sees_it(seeded_url):
-    outcome = ingest_isolated(seeded_url, SAMPLE.read_bytes(), SAMPLE.name, actor="cán bộ A")
+    outcome = ingest_isolated(seeded_url, SAMPLE.read_bytes(), SAMPLE.name, actor=EDITOR)
     assert outcome.status == "imported"
     info = outcome.as_dict()
     assert info["commune_name"].endswith("Lý Sơn") and info["observations"]
@@ -23,9 +24,9 @@ def test_a_worker_imports_the_report_and_the_server_sees_it(seeded_url):
 
 def test_worker_errors_come_back_typed(seeded_url):
     with pytest.raises(MissingMetadata):
-        ingest_isolated(seeded_url, "Một văn bản không nói xã nào, kỳ nào.\n".encode(), "x.txt")
+        ingest_isolated(seeded_url, "Một văn bản không nói xã nào, kỳ nào.\n".encode(), "x.txt", actor=EDITOR)
     with pytest.raises(ReportError, match="rỗng"):
-        ingest_isolated(seeded_url, b"", "rong.txt")
+        ingest_isolated(seeded_url, b"", "rong.txt", actor=EDITOR)
 
 
 BIG = SAMPLE.read_bytes() + b"65,5% " * 2_000_000  # 12 MB of figures on one line
@@ -38,5 +39,5 @@ BIG = SAMPLE.read_bytes() + b"65,5% " * 2_000_000  # 12 MB of figures on one lin
 def test_a_worker_past_its_limits_is_stopped_and_nothing_changes(seeded_url, data, limits, says):
     before = db.table_counts(db.connect(seeded_url))
     with pytest.raises(ReportError, match=says):
-        ingest_isolated(seeded_url, data, SAMPLE.name, **limits)
+        ingest_isolated(seeded_url, data, SAMPLE.name, **limits, actor=EDITOR)
     assert db.table_counts(db.connect(seeded_url)) == before

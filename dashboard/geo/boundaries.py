@@ -36,6 +36,7 @@ from dashboard.config import PROVINCE_CODE
 from dashboard.store.db import audit, session_scope
 from dashboard.errors import BoundaryError
 from dashboard.store.models import Boundary, BoundaryDerivation, Commune
+from dashboard.users import ADMIN, User, require
 
 log = logging.getLogger(__name__)
 
@@ -313,15 +314,21 @@ def simplify_for_display(geoms: dict[str, shapely.Geometry],
 
 
 def store(session: Session, geoms: dict[str, shapely.Geometry], source: str,
-          file_name: str | None = None, actor: str = "hệ thống") -> int:
-    """Replace the stored boundaries of ``source`` with ``geoms``; return the count."""
+          file_name: str | None = None, actor: User | None = None) -> int:
+    """Replace the stored boundaries of ``source`` with ``geoms``; return the count.
+
+    Official boundaries are a person's import: admins only, audited. The derived ones are
+    computed by the package itself (at init, or on first use) and need no actor.
+    """
+    if source == OFFICIAL:
+        actor = require(actor, ADMIN)
     session.execute(delete(Boundary).where(Boundary.source == source))
     now = datetime.now()
     for code, geom in geoms.items():
         session.add(Boundary(commune_code=code, source=source, geojson=to_geojson(geom),
                              file_name=file_name, imported_at=now))
     if source == OFFICIAL:  # a person's import is audited; the derivation at init is not a change
-        audit(session, actor, "replace", "boundaries", source, None,
+        audit(session, actor.audit_name, "replace", "boundaries", source, None,
               {"source": source, "communes": len(geoms), "file": file_name})
     session.flush()
     return len(geoms)

@@ -31,6 +31,7 @@ from dashboard import register
 from dashboard.store.db import session_scope
 from dashboard.text import fold
 from dashboard.errors import AmbiguousCommune, BoundaryError, BoundaryMismatch, UnknownCommune
+from dashboard.users import ADMIN, User, require
 
 log = logging.getLogger(__name__)
 
@@ -338,13 +339,15 @@ def match(frame: gpd.GeoDataFrame, file_name: str) -> tuple[MatchReport, dict[st
 
 def import_file(engine, path: Path | str, *, dry_run: bool = False, accept_gaps: bool = False,
                 crs: str | None = None, file_name: str | None = None,
-                actor: str = "cán bộ Sở KH&CN") -> MatchReport:
+                actor: User) -> MatchReport:
     """Read, match, repair and simplify an official boundary file, and store it.
 
     Raises :class:`BoundaryMismatch` (nothing written) when a feature is duplicated, or
     when features or communes are left unmatched and ``accept_gaps`` is not set.
-    With ``dry_run`` the report is returned and nothing is written either way.
+    With ``dry_run`` the report is returned and nothing is written either way. Admins only,
+    even for a dry run (:class:`~dashboard.errors.NotAllowed` before the file is read).
     """
+    require(actor, ADMIN)
     path = Path(path)
     name = file_name or path.name
     frame = read(path, crs)
@@ -369,8 +372,10 @@ def import_file(engine, path: Path | str, *, dry_run: bool = False, accept_gaps:
     return report
 
 
-def remove_official(engine, actor: str = "cán bộ Sở KH&CN") -> int:
-    """Delete the official boundaries (the map falls back to the derived ones); return the count."""
+def remove_official(engine, actor: User) -> int:
+    """Delete the official boundaries (admin only, audited; the map falls back to the derived ones);
+    return the count."""
+    require(actor, ADMIN)
     from sqlalchemy import delete, func, select
 
     from dashboard.store.db import audit
@@ -379,16 +384,17 @@ def remove_official(engine, actor: str = "cán bộ Sở KH&CN") -> int:
     with session_scope(engine) as s:
         n = s.scalar(select(func.count()).select_from(Boundary).where(Boundary.source == boundaries.OFFICIAL))
         s.execute(delete(Boundary).where(Boundary.source == boundaries.OFFICIAL))
-        audit(s, actor, "delete", "boundaries", boundaries.OFFICIAL, {"communes": n}, None)
+        audit(s, actor.audit_name, "delete", "boundaries", boundaries.OFFICIAL, {"communes": n}, None)
     return int(n or 0)
 
 
-def import_upload(engine, file_name: str, data: bytes, **options) -> MatchReport:
+def import_upload(engine, file_name: str, data: bytes, *, actor: User, **options) -> MatchReport:
     """:func:`import_file` for an uploaded file's bytes (written to a private temporary folder)."""
+    require(actor, ADMIN)
     import tempfile
 
     safe = Path(file_name).name or "ranh_gioi"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
-        return import_file(engine, path, file_name=safe, **options)
+        return import_file(engine, path, file_name=safe, actor=actor, **options)

@@ -25,12 +25,15 @@ def _number(v: float | None) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Import every file; a failing file never blocks the others. Exit 0 only if all succeeded."""
+    from dashboard import users
+
     engine = connect(args.db)
+    actor = users.local_admin()  # the audit says the import came from the command line on this machine
     results, failed = [], 0
     for path in args.files:
         try:
             result = ingest(engine, read_path(path), commune=args.commune, period=args.period,
-                            dry_run=args.dry_run)
+                            dry_run=args.dry_run, actor=actor, replace_reviewed=args.replace_reviewed)
             results.append(result.as_dict())
         except DashboardError as exc:
             failed += 1
@@ -69,4 +72,6 @@ def add_command(sub, add: Callable) -> None:
     p.add_argument("--period", help="kỳ báo cáo khi văn bản không ghi rõ (ví dụ 9T/2025)")
     p.add_argument("--dry-run", action="store_true", help="đọc và kiểm tra, không ghi vào cơ sở dữ liệu")
     p.add_argument("--json", action="store_true", help="in kết quả từng tệp dạng JSON")
+    p.add_argument("--replace-reviewed", action="store_true",
+                   help="xác nhận thay báo cáo đã có giá trị được duyệt (giá trị đã duyệt được giữ)")
     p.set_defaults(single_object=False)

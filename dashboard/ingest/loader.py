@@ -12,18 +12,18 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard import periods, register
 from dashboard.store.db import audit, session_scope, write_lock
-from dashboard.errors import DashboardError, MissingMetadata, ReportError
+from dashboard.errors import DashboardError, MissingMetadata, NeedsConfirmation, ReportError
 from dashboard.ingest import extract, furniture, header, outline
 from dashboard.ingest.document import Document
 from dashboard.store.models import Commune, Observation, Report, Section
+from dashboard.users import EDITOR, User, require
 
 log = logging.getLogger(__name__)
-IMPORTER = "nhập báo cáo"
 
 
 @dataclass
@@ -171,13 +171,17 @@ def _store_sections(session: Session, report: Report, sections: list[outline.Sec
         ids.append(row.id)
 
 
-def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> ImportResult:
+def load(session: Session, parsed: ParsedReport, actor: User, replace_reviewed: bool = False) -> ImportResult:
     """Write one parsed report in the caller's transaction (see module doc for the rules).
 
     The write lock is taken first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the commune's
     row), so two imports for one commune and period never both see "no report yet":
     the second waits, then replaces the first. One report per commune and period, always.
+
+    Editors and admins only. Replacing a report whose values someone already reviewed
+    needs ``replace_reviewed`` (the person confirmed it): else :class:`NeedsConfirmation`.
     """
+    require(actor, EDITOR)
     doc = parsed.document
     write_lock(session, Report)  # one import at a time checks and claims a file's fingerprint
     write_lock(session, Commune, parsed.commune.code)
@@ -192,6 +196,14 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
     kept: dict[tuple[str | None, str], Observation] = {}
     older = session.scalars(select(Report).where(Report.commune_code == parsed.commune.code,
                                                  Report.period_code == parsed.period)).all()
+    if older and not replace_reviewed:
+        reviewed = session.scalar(select(func.count()).select_from(Observation).where(
+            Observation.report_id.in_([o.id for o in older]), Observation.reviewed.is_(True)))
+        if reviewed:
+            raise NeedsConfirmation(doc.file_name, (
+                f"đã có báo cáo «{older[0].file_name}» của đơn vị này kỳ {parsed.period} với {reviewed} giá trị "
+                "đã duyệt. Nhập bản mới sẽ thay báo cáo đó (các giá trị đã duyệt được giữ); hãy xác nhận "
+                "«Thay báo cáo đã duyệt» (dòng lệnh: --replace-reviewed) rồi nhập lại. Chưa có gì thay đổi."))
     for old in older:
         for obs in session.scalars(select(Observation).where(Observation.report_id == old.id)).all():
             if obs.reviewed and obs.indicator_code:
@@ -200,7 +212,7 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
                 session.delete(obs)
     report = Report(file_name=doc.file_name, sha256=doc.sha256, commune_code=parsed.commune.code,
                     period_code=parsed.period, file_format=doc.file_format, size_bytes=doc.size_bytes,
-                    text=doc.text, imported_at=now, imported_by=actor)
+                    text=doc.text, imported_at=now, imported_by=actor.audit_name)
     session.add(report)
     session.flush()
     replaced = [{"report": old.id, "file": old.file_name, "imported_at": old.imported_at,
@@ -224,11 +236,11 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
                                 f"{' (' + found.facet + ')' if found.facet else ''}: {old_value} "
                                 f"(báo cáo mới ghi {found.value}).")
             continue
-        session.add(_row(found, report, now, actor))
+        session.add(_row(found, report, now, actor.audit_name))
     session.flush()
     # The values as the report states them, so a value's history keeps each version's number
     # and sentence even after a newer version of the report replaced this one.
-    audit(session, actor, "replace" if older else "import", "report", report.id,
+    audit(session, actor.audit_name, "replace" if older else "import", "report", report.id,
           {"file": replaced[0]["file"], "commune": parsed.commune.code, "period": parsed.period,
            "replaced": replaced} if older else None, {
         "file": doc.file_name, "sha256": doc.sha256, "commune": parsed.commune.code, "period": parsed.period,
@@ -239,19 +251,22 @@ def load(session: Session, parsed: ParsedReport, actor: str = IMPORTER) -> Impor
 
 
 def ingest(engine: Engine, document: Document, commune: str | None = None, period: str | None = None,
-           dry_run: bool = False, actor: str = IMPORTER) -> ImportResult:
+           dry_run: bool = False, *, actor: User, replace_reviewed: bool = False) -> ImportResult:
     """Parse and load one document in its own transaction; with ``dry_run`` roll it back.
 
     The phrasings staff taught on the review page are read first, so a number phrased as
     one they mapped before is assigned the same way. Any failure leaves the database
-    exactly as it was and raises a :class:`~dashboard.errors.DashboardError`.
+    exactly as it was and raises a :class:`~dashboard.errors.DashboardError`. Editors and
+    admins only: :class:`~dashboard.errors.NotAllowed` before the file is even parsed.
     """
     from dashboard import phrasings
+
+    require(actor, EDITOR)
 
     parsed = parse(document, commune, period, learned=phrasings.learned(engine))
     try:
         with session_scope(engine) as session:
-            result = load(session, parsed, actor)
+            result = load(session, parsed, actor, replace_reviewed)
             if dry_run:
                 session.rollback()
                 result.status = "dry-run" if result.status != "unchanged" else "unchanged"

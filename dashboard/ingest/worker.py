@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from dashboard import errors
 from dashboard.errors import DashboardError, ReportError
+from dashboard.users import EDITOR, User, require
 
 log = logging.getLogger(__name__)
 
@@ -85,18 +86,19 @@ def _rebuild(kind: str, file_name: str | None, reason: str) -> DashboardError:
 
 
 def ingest_isolated(url: str, data: bytes, file_name: str, commune: str | None = None, period: str | None = None,
-                    dry_run: bool = False, actor: str | None = None, timeout_s: float = TIMEOUT_S,
-                    memory_mb: int = MEMORY_MB) -> Outcome:
+                    dry_run: bool = False, *, actor: User, replace_reviewed: bool = False,
+                    timeout_s: float = TIMEOUT_S, memory_mb: int = MEMORY_MB) -> Outcome:
     """Import one uploaded file in a worker process; return its :class:`Outcome`.
 
     The worker's errors come back as the same typed exceptions (``MissingMetadata`` so
     the page can ask for the commune or period; ``ReportError`` with its reason). Past
     ``timeout_s`` seconds or ``memory_mb`` MB the worker is stopped and a
-    :class:`ReportError` says so; nothing is written.
+    :class:`ReportError` says so; nothing is written. Editors and admins only: the role is
+    checked here, before a worker starts, and again by the loader inside it.
     """
-    options = {"commune": commune, "period": period, "dry_run": dry_run}
-    if actor:
-        options["actor"] = actor
+    require(actor, EDITOR)
+    options = {"commune": commune, "period": period, "dry_run": dry_run, "actor": actor,
+               "replace_reviewed": replace_reviewed}
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the reader once; each worker then starts in milliseconds.
     context.set_forkserver_preload(["dashboard.ingest.loader", "dashboard.ingest.readers", "dashboard.store.db"])

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from dashboard.config import database_url
 from dashboard.errors import BackupError
+from dashboard.users import ADMIN, User, require
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +103,15 @@ def default_name(at: datetime | None = None) -> str:
     return f"dashboard-{(at or datetime.now()):%Y%m%d-%H%M%S}.sqlite"
 
 
-def backup(url: str | None, out: Path | str) -> BackupInfo:
+def backup(url: str | None, out: Path | str, actor: User) -> BackupInfo:
     """Write a consistent copy of the SQLite database at ``url`` to ``out`` (file or folder).
 
     Safe while the app runs: the online backup API reads committed data, including
     what is still in the write-ahead log, and waits up to :data:`BUSY_TIMEOUT_S` for
-    a writer. The backup is a single file in rollback-journal mode.
+    a writer. The backup is a single file in rollback-journal mode. Admins only: a backup
+    holds every user's password hash.
     """
+    require(actor, ADMIN)
     source_path = sqlite_path(url)
     _check_sqlite_file(source_path, "cơ sở dữ liệu cần sao lưu")
     wants_dir = str(out).endswith(("/", "\\"))
@@ -148,15 +151,16 @@ def _locked_or(exc: sqlite3.OperationalError, what: str) -> str:
     return f"{what}: {exc}."
 
 
-def restore(backup_file: Path | str, url: str | None, migrate_older: bool = False) -> BackupInfo:
+def restore(backup_file: Path | str, url: str | None, actor: User, migrate_older: bool = False) -> BackupInfo:
     """Replace the SQLite database at ``url`` with the backup ``backup_file``.
 
     A backup of another schema version is refused (an older one is accepted with
     ``migrate_older`` and migrated after the copy). The database being replaced is
     first copied, consistently, beside itself as ``<name>.truoc-khoi-phuc-<time>``.
     The copy into the live file goes through SQLite's backup API, so an app that is
-    running sees the restored data at its next query.
+    running sees the restored data at its next query. Admins only.
     """
+    require(actor, ADMIN)
     from dashboard.store import db
 
     backup_file = Path(backup_file)

@@ -91,6 +91,18 @@ def _targets_unique(conn) -> None:
                       "ON targets (indicator_code, year, scope, (COALESCE(commune_code, '')))"))
 
 
+def _users_and_settings(conn) -> None:
+    """Users with roles and password hashes, server-side log-in sessions, deployment settings;
+    viewers may use the app without logging in until an administrator says otherwise."""
+    from dashboard.store.models import LoginSession, Setting, UserAccount
+
+    for model in (UserAccount, LoginSession, Setting):
+        model.__table__.create(conn, checkfirst=True)
+    if conn.execute(select(Setting.key).where(Setting.key == "anonymous_viewers")).first() is None:
+        conn.execute(Setting.__table__.insert().values(key="anonymous_viewers", value="yes",
+                                                       updated_at=datetime.now(), updated_by="cài đặt ban đầu"))
+
+
 # Versioned migrations: (version, description, function). Append, never edit.
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "initial schema", _create_all),
@@ -100,6 +112,7 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (5, "one target per indicator, year, scope and commune", _targets_unique),
     (6, "data-version counter, current value of each commune/indicator/period, roll-up indexes",
      lambda conn: _triggers().install(conn)),
+    (7, "users with roles, log-in sessions, settings (viewers without log-in by default)", _users_and_settings),
     (8, "audit log: commune/indicator/period columns; UPDATE and DELETE refused by triggers",
      lambda conn: audit_log.install(conn)),
 ]

@@ -201,12 +201,24 @@ def page_start(title_key: str, banner: bool = True) -> str | None:
     return period
 
 
-def run_page(body: Callable[[], None]) -> None:
-    """Run a page body with library errors shown as error boxes."""
+def run_page(body: Callable[[], None], role: str = "viewer") -> None:
+    """Run a page body with library errors shown as error boxes, once the visitor has ``role``.
+
+    A visitor without it sees the log-in form instead (viewers need none while the
+    administrator allows it); the sidebar says who is logged in and offers log-out.
+    """
     deep_link_guard()
     address_notes()
     with errors_shown():
+        gate(role)
         body()
+
+
+def gate(role: str) -> None:
+    """Stop the page with the log-in form unless the visitor has ``role``."""
+    from dashboard.ui.auth import require_role
+
+    require_role(role)
 
 
 def deep_link_guard() -> None:
@@ -228,6 +240,10 @@ def markdown(text: str) -> None:
 
 def caption(text: str) -> None:
     st.caption(text)
+
+
+def success(text: str) -> None:
+    st.success(text)
 
 
 def subheader(text: str) -> None:
@@ -533,8 +549,9 @@ from dashboard.ui.maps import (  # noqa: E402
 from dashboard.ui.meeting import (  # noqa: E402
     meeting_chrome, meeting_setup, meeting_snapshot, session_period, slide_deck,
 )
+from dashboard.ui.auth import current_user, login_form, logout, require_role  # noqa: E402
 from dashboard.ui.review import (  # noqa: E402
-    actor_name, audit_table, manual_entry_form, report_select, report_upload, review_table,
+    admin_panel, audit_table, manual_entry_form, report_select, report_upload, review_table,
 )
 from dashboard.ui.audit import (  # noqa: E402
     audit_filters, audit_list, history_button, history_table, open_history,

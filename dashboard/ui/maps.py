@@ -65,16 +65,22 @@ def open_commune(code: str, name: str) -> None:
     st.markdown(f"[{t('map_open_commune', name=inert(name))} →](xa?xa={inert(code)})")
 
 
-def boundary_upload(key: str = "boundary_file"):
-    """The admin's boundary upload: (file or None, accept gaps, check clicked, import clicked)."""
+def boundary_upload(key: str = "boundary_file", official: bool = True):
+    """The admin's boundary upload: (file or None, accept gaps, check clicked, import clicked, remove confirmed).
+
+    Removing the official boundaries (when there are some) needs a ticked confirmation first.
+    """
     with st.expander(t("map_import")):
         upload = uploader(t("map_import_file"), t("upload_help_geo"), key=key,
                           type=["geojson", "json", "zip", "gpkg", "kml", "kmz"])
         accept = st.checkbox(t("map_accept_gaps"), key=f"{key}_accept")
-        left, middle, right = st.columns(3)
+        left, middle = st.columns(2)
         check = left.button(t("map_check"), key=f"{key}_check", disabled=upload is None)
         run = middle.button(t("map_do_import"), key=f"{key}_import", disabled=upload is None, type="primary")
-        remove = right.button(t("map_remove_official"), key=f"{key}_remove")
+        remove = False
+        if official:
+            sure = st.checkbox(t("confirm_remove_official"), key=f"{key}_remove_confirm")
+            remove = st.button(t("map_remove_official"), key=f"{key}_remove", disabled=not sure) and sure
     return upload, accept, check, run, remove
 
 

@@ -1,18 +1,16 @@
-"""Streamlit widgets of the review page: upload reports, review values, enter by hand."""
+"""Streamlit widgets of the review page (upload reports, review values, enter by hand) and of the
+admin page (users, the log-in setting, demo data removal). Every write passes the logged-in
+:class:`~dashboard.users.User`; the library refuses it without the right role."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, NeedsConfirmation
 from dashboard.markup import inert
 from dashboard.ui import dataframe, engine, errors_shown, lang, query, show_error, t, uploader
-
-
-def actor_name() -> str:
-    """Who is reviewing, for the audit log."""
-    return st.sidebar.text_input(t("reviewer"), value="cán bộ Sở KH&CN", key="actor").strip() or "cán bộ Sở KH&CN"
+from dashboard.users import User
 
 
 def _commune_options() -> tuple[list[str], dict[str, str]]:
@@ -27,7 +25,7 @@ def text_sort_key(name: str) -> tuple:
     return sort_key(name)
 
 
-def report_upload(actor: str) -> None:
+def report_upload(actor: User) -> None:
     """Upload one or many reports; import each in its own transaction with a progress bar.
 
     A report that does not name its commune or period is imported with the choice made
@@ -45,6 +43,8 @@ def report_upload(actor: str) -> None:
                              format_func=lambda c: f"{names[c]} ({c})" if c else t("none_chosen"))
     period = right.text_input(t("fallback_period"), key="review_period").strip()
     dry_run = third.checkbox(t("dry_run"), key="review_dry_run")
+    # a destructive import (a report already reviewed is replaced) needs this ticked: the loader asks
+    replace = third.checkbox(t("replace_reviewed"), key="review_replace_reviewed")
     if not files or not st.button(t("import"), key="review_import", type="primary"):
         return
     bar = st.progress(0.0)
@@ -53,14 +53,19 @@ def report_upload(actor: str) -> None:
         try:
             data = upload.getvalue()
             try:
-                result = ingest_isolated(database_url(), data, upload.name, dry_run=dry_run, actor=actor)
+                result = ingest_isolated(database_url(), data, upload.name, dry_run=dry_run, actor=actor,
+                                         replace_reviewed=replace)
             except MissingMetadata:
                 if not (commune or period):
                     raise
                 result = ingest_isolated(database_url(), data, upload.name, commune=commune or None,
-                                         period=period or None, dry_run=dry_run, actor=actor)
+                                         period=period or None, dry_run=dry_run, actor=actor,
+                                         replace_reviewed=replace)
         except MissingMetadata as exc:
             st.warning(t("needs_choice", msg=inert(str(exc))))
+            continue
+        except NeedsConfirmation as exc:
+            st.warning(t("needs_confirmation", msg=inert(str(exc))))
             continue
         except DashboardError as exc:
             show_error(exc)
@@ -90,7 +95,7 @@ def report_select() -> int | None:
     return st.selectbox(t("choose_report"), list(labels), format_func=labels.get, key="review_report")
 
 
-def review_table(report_id: int, actor: str) -> None:
+def review_table(report_id: int, actor: User) -> None:
     """The report's values beside their sentences; bulk accept, and edits saved as accept / correct / map.
 
     Column set and labels come from :data:`REVIEW_COLUMNS`, so a new column (confidence,
@@ -225,7 +230,7 @@ def _review_config() -> dict:
     }
 
 
-def manual_entry_form(actor: str) -> None:
+def manual_entry_form(actor: User) -> None:
     """A form to enter one value by hand (it wins over report and demo values)."""
     from dashboard import catalog, review
 
@@ -245,7 +250,7 @@ def manual_entry_form(actor: str) -> None:
         numerator = f.number_input(t("numerator"), value=None, key="manual_numerator")
         denominator = g.number_input(t("denominator"), value=None, key="manual_denominator")
         note = st.text_input(t("note"), key="manual_note")
-        if st.form_submit_button(t("save_value")):
+        if st.form_submit_button(t("save_value"), key="manual_save"):
             with errors_shown():
                 review.enter(engine(), commune, code, period, actor, value, qualifier or None, numerator,
                              denominator, note or None)
@@ -260,3 +265,44 @@ def audit_table() -> None:
 
     dataframe(views.audit_view(review.audit_trail(engine(), 50), lang()), key="audit_table")
     st.caption(t("demo_remove_admin"))
+
+
+def admin_panel(actor: User) -> None:
+    """Users and roles, whether viewers must log in, and demo data removal (each confirmed, audited)."""
+    from dashboard import demo, users
+
+    frame = users.listing(engine())
+    shown = frame[["name", "display_name", "role", "disabled", "locked_until"]].copy()
+    shown["role"] = [users.role_name(r, lang()) for r in shown["role"]]
+    dataframe(shown, key="users_table")
+    with errors_shown():
+        with st.form("user_add", clear_on_submit=True):
+            st.markdown(f"**{t('user_add')}**")
+            a, b, c, d = st.columns(4)
+            name = a.text_input(t("login_name"), key="user_add_name")
+            display = b.text_input(t("user_display"), key="user_add_display")
+            role = c.selectbox(t("user_role"), list(users.ROLES), key="user_add_role",
+                               format_func=lambda r: users.role_name(r, lang()))
+            password = d.text_input(t("login_password"), type="password", key="user_add_password")
+            if st.form_submit_button(t("user_add"), key="user_add_submit"):
+                made = users.add(engine(), actor, name, password, role, display or None)
+                st.success(t("user_added", name=inert(made.name)))
+        others = [n for n, off in zip(frame["name"], frame["disabled"]) if n != actor.name and not off]
+        if others:
+            left, right = st.columns([3, 1])
+            who = left.selectbox(t("user_disable"), others, key="user_disable_name")
+            if right.button(t("user_disable"), key="user_disable"):
+                users.set_disabled(engine(), actor, who, True)
+                st.success(t("user_disabled", name=inert(who)))
+        need = not users.anonymous_viewers(engine())
+        wanted = st.toggle(t("viewers_need_login"), value=need, key="viewers_need_login")
+        if wanted != need:
+            users.set_setting(engine(), actor, "anonymous_viewers", "no" if wanted else "yes")
+            st.success(t("setting_saved"))
+        st.subheader(t("admin_section"))
+        count = demo.stored(engine())
+        if count:
+            sure = st.checkbox(t("confirm_demo_remove", n=i18n.number(count, lang=lang())), key="demo_remove_confirm")
+            if st.button(t("demo_remove"), key="demo_remove", disabled=not sure) and sure:
+                removed = demo.remove_all(engine(), actor)
+                st.success(t("demo_removed", n=i18n.number(removed, lang=lang())))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import seeded_copy
-from dashboard import command_loadtest
+from dashboard.commands import loadtest as command_loadtest
 from dashboard.cli import main
 
 

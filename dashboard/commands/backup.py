@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard import users
 from dashboard.store import backup
 
 
@@ -18,13 +19,13 @@ def add_command(sub, add) -> None:
 
 
 def _run_backup(args: argparse.Namespace) -> int:
-    info = backup.backup(args.db, args.out)
+    info = backup.backup(args.db, args.out, users.local_admin())
     print(f"Đã sao lưu {info.rows} dòng (lược đồ phiên bản {info.schema_version}) vào {info.path}")
     return 0
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    info = backup.restore(args.file, args.db, migrate_older=args.migrate)
+    info = backup.restore(args.file, args.db, users.local_admin(), migrate_older=args.migrate)
     kept = f"; cơ sở dữ liệu cũ giữ tại {info.previous}" if info.previous else ""
     print(f"Đã khôi phục {info.rows} dòng (lược đồ phiên bản {info.schema_version}) vào {info.path}{kept}")
     return 0

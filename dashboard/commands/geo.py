@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dashboard.geo import boundaries, boundary_import
 from dashboard.store import db
-from dashboard import setup
+from dashboard import setup, users
 from dashboard.config import database_url
 from dashboard.errors import BoundaryError
 
@@ -27,7 +27,7 @@ def add_command(sub, add) -> None:
     p.add_argument("--accept-gaps", action="store_true",
                    help="vẫn nhập khi có đối tượng không khớp hoặc xã chưa có ranh giới")
     p.add_argument("--crs", help="hệ toạ độ khi tệp không ghi (EPSG:xxxx, vn2000, vn2000-tm3-108, vn2000-tm3-107.5)")
-    p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người nhập (ghi vào nhật ký)")
+    p.add_argument("--yes", action="store_true", help="xác nhận remove-official (không có thì chưa xoá gì)")
 
 
 def _run(args) -> int:
@@ -46,14 +46,18 @@ def _run(args) -> int:
         print(f"Ranh giới đang dùng: {source or 'chưa có'}"
               + (f" ({boundaries.APPROXIMATE_LABEL})" if source == boundaries.DERIVED else ""))
         return 0
+    actor = users.local_admin()
     if args.action == "remove-official":
-        n = boundary_import.remove_official(engine, args.actor)
-        print(f"Đã xoá ranh giới chính thức của {n} đơn vị; bản đồ dùng lại ranh giới gần đúng.")
+        if not args.yes:
+            raise BoundaryError("Xoá ranh giới chính thức cần xác nhận: thêm --yes. Chưa xoá gì.")
+        n = boundary_import.remove_official(engine, actor)
+        print(f"Đã xoá ranh giới chính thức của {n} đơn vị (ghi nhật ký: {actor.audit_name}); "
+              "bản đồ dùng lại ranh giới gần đúng.")
         return 0
     if not args.file:
         raise BoundaryError("Cần đường dẫn tệp ranh giới: python -m dashboard geo import TỆP")
     report = boundary_import.import_file(engine, args.file, dry_run=args.dry_run,
-                                         accept_gaps=args.accept_gaps, crs=args.crs, actor=args.actor)
+                                         accept_gaps=args.accept_gaps, crs=args.crs, actor=actor)
     for line in report.lines():
         print(line)
     if args.dry_run:

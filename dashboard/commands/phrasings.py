@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 def cmd_phrasings(args: argparse.Namespace) -> int:
     """List taught phrasings; ``--add CODE "phrase"`` teaches one, ``--remove ID`` forgets one."""
-    from dashboard import phrasings
+    from dashboard import phrasings, users
     from dashboard.store.db import connect
 
     engine = connect(args.db)
-    actor = f"dòng lệnh ({args.actor})"
+    actor = users.local_admin()
     if args.add:
         code, phrase = args.add
         pid = phrasings.add(engine, code, phrase, actor)
@@ -37,4 +37,3 @@ def add_command(sub, add: Callable) -> None:
     p = add("phrasings", cmd_phrasings, "Các cách diễn đạt chỉ tiêu do cán bộ dạy khi duyệt báo cáo: xem, thêm, xoá.")
     p.add_argument("--add", nargs=2, metavar=("MÃ_CHỈ_TIÊU", "CÁCH_DIỄN_ĐẠT"), help="dạy một cách diễn đạt")
     p.add_argument("--remove", type=int, metavar="SỐ", help="xoá cách diễn đạt có số này")
-    p.add_argument("--actor", default="cán bộ Sở KH&CN", help="người thực hiện (ghi vào nhật ký)")
