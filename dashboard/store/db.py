@@ -99,6 +99,8 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (5, "one target per indicator, year, scope and commune", _targets_unique),
     (6, "data-version counter, current value of each commune/indicator/period, roll-up indexes",
      lambda conn: _triggers().install(conn)),
+    (9, "current values scored, roll-up summaries per period kept by triggers",
+     lambda conn: _triggers().install_summaries(conn)),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
 
