@@ -1,19 +1,29 @@
-"""Benchmark: how long each page's queries take at province and national scale.
+"""Benchmark: what each page costs at province and national scale, on SQLite and PostgreSQL.
 
 Reports figures (for the README); never asserts timings, which are noisy on shared machines.
+Query figures are medians of several runs in this process; page figures come from a child
+process that runs each page with Streamlit's AppTest (:mod:`dashboard.ui.measure`): its first
+run (cold caches), the median of its warm runs, the bytes a visit sends the browser, and the
+child's peak memory (``getrusage``), i.e. a server process that has served every page.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.store import queries
 from dashboard import setup
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _time(func: Callable, repeat: int = 5) -> float:
@@ -25,16 +35,14 @@ def _time(func: Callable, repeat: int = 5) -> float:
     return statistics.median(runs) * 1000
 
 
+# One plain pass over the period's values: no precedence, no targets, no status. The floor a
+# roll-up is compared with (the issue's bar: "ratio ≤ 1").
 PLAIN_PASS = ("SELECT indicator_code, COUNT(*), SUM(value) FROM observations WHERE period_code = :p "
               "AND facet = '' AND indicator_code IS NOT NULL GROUP BY indicator_code")
 
 
 def measure(engine, period: str, repeat: int = 5) -> dict[str, float]:
-    """Median milliseconds (and bytes) of what each page asks the database for, on ``engine``.
-
-    Beside the roll-up, one plain SQL pass over the same period's values (no precedence, no
-    targets): the floor a roll-up is compared with.
-    """
+    """Median milliseconds (and bytes) of what each page asks the database for, on ``engine``."""
     from sqlalchemy import text
 
     from dashboard.store import db
@@ -43,35 +51,75 @@ def measure(engine, period: str, repeat: int = 5) -> dict[str, float]:
 
     codes = list(queries.communes(engine)["code"])
     chosen = codes[:3]
+    few = max(1, repeat // 2)
+    f = {}
+    f["overview roll-up (province_table) ms"] = _time(lambda: queries.province_table(engine, period), repeat)
+    f["plain SQL pass over the same values ms"] = _time(lambda: _plain_pass(engine, period, text), repeat)
+    f["roll-up ratio (roll-up / plain pass)"] = (f["overview roll-up (province_table) ms"]
+                                                 / f["plain SQL pass over the same values ms"])
+    f["lagging communes ms"] = _time(lambda: queries.lagging_communes(engine, period), repeat)
+    f["lagging ratio (lagging / plain pass)"] = (f["lagging communes ms"]
+                                                 / f["plain SQL pass over the same values ms"])
+    f["explorer filter (1 indicator, all communes) ms"] = _time(lambda: queries.commune_table(
+        engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR)), repeat)
+    f["explorer window (100 rows by name) ms"] = _time(lambda: queries.commune_window(
+        engine, period, queries.Filters(), "ten", 0, 100), repeat)
+    f["explorer window (100 rows by result, page 5) ms"] = _time(lambda: queries.commune_window(
+        engine, period, queries.Filters(), "ket_qua_giam", 400, 100), few)
+    f["explorer ranking ends, 1 indicator (10 + 10) ms"] = _time(lambda: queries.ranking_ends(
+        engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR), 10), repeat)
+    f["explorer ranking ends, all indicators ms"] = _time(lambda: queries.ranking_ends(
+        engine, period, queries.Filters(), 10), few)
+    f["commune page (one commune) ms"] = _time(lambda: queries.commune_table(
+        engine, period, queries.Filters(commune=codes[0])), repeat)
+    f["meeting snapshot (with map) ms"] = _time(lambda: meeting.take(engine, period, chosen), few)
+    f["data version (cache key) ms"] = _time(lambda: db.data_version(engine), repeat)
+    if engine.dialect.name == "sqlite":
+        f["CLI start-up (python -m dashboard status) ms"] = _time(lambda: subprocess.run(
+            [sys.executable, "-m", "dashboard", "status", "--db", str(engine.url)], cwd=PROJECT, check=True,
+            capture_output=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}), 3)
+    f["map payload bytes"] = float(len(maps.build(engine, period, maps.DEFAULT_INDICATOR)["figure"].to_json().encode()))
+    f.update(csv_figures(engine, period, few))
+    return f
+
+
+def csv_figures(engine, period: str, repeat: int) -> dict[str, float]:
+    """Our streamed CSV of one period and ``sqlite-utils query --csv`` on the same query, run
+    alternately in one loop so both see the same load; their ratio; whether the rows agree."""
+    from dashboard.present import export
+
+    f: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "period.csv"
-        figures = {
-            "overview roll-up (province_table) ms": _time(lambda: queries.province_table(engine, period), repeat),
-            "plain SQL pass over the same values ms": _time(lambda: _plain_pass(engine, period, text), repeat),
-            "lagging communes ms": _time(lambda: queries.lagging_communes(engine, period), repeat),
-            "explorer filter (1 indicator) ms": _time(lambda: queries.commune_table(
-                engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR)), repeat),
-            "explorer window (100 rows by name) ms": _time(lambda: queries.commune_window(
-                engine, period, queries.Filters(), "ten", 0, 100), repeat),
-            "explorer ranking ends (10 + 10) ms": _time(lambda: queries.ranking_ends(
-                engine, period, queries.Filters(indicator=maps.DEFAULT_INDICATOR), 10), repeat),
-            "commune page (one commune) ms": _time(lambda: queries.commune_table(
-                engine, period, queries.Filters(commune=codes[0])), repeat),
-            "meeting snapshot ms": _time(lambda: meeting.take(engine, period, chosen), max(1, repeat // 2)),
-            "data version (cache key) ms": _time(lambda: db.data_version(engine), repeat),
-            "CSV of one period (streamed) ms": _time(lambda: export.write_period(
-                engine, period, queries.Filters(), csv_path, "csv"), max(1, repeat // 2)),
-        }
-        figures["CSV rows"] = float(export.write_period(engine, period, queries.Filters(), csv_path, "csv")[1])
-        theirs = _sqlite_utils_csv(engine, period, max(1, repeat // 2))
-        if theirs is not None:
-            ms, same = theirs
-            figures["sqlite-utils query --csv, same query ms"] = ms
-            figures["CSV ratio (ours / sqlite-utils)"] = figures["CSV of one period (streamed) ms"] / ms
-            figures["CSV same rows as sqlite-utils' (1 = yes)"] = float(same_rows(same, csv_path.read_bytes()[3:]))
-        figures["map payload bytes"] = float(len(
-            maps.build(engine, period, maps.DEFAULT_INDICATOR)["figure"].to_json().encode()))
-    return figures
+        ours, theirs, out = [], [], b""
+        tool = _sqlite_utils(engine)
+        sql = str(export.export_query(period).compile(engine, compile_kwargs={"literal_binds": True}))
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = export.write_period(engine, period, queries.Filters(), csv_path, "csv")[1]
+            ours.append((time.perf_counter() - start) * 1000)
+            if tool:
+                start = time.perf_counter()
+                done = subprocess.run([tool, "query", engine.url.database, sql, "--csv"], capture_output=True,
+                                      check=True)
+                theirs.append((time.perf_counter() - start) * 1000)
+                out = done.stdout.replace(b"\r\n", b"\n")
+        f["CSV of one period (streamed) ms"] = statistics.median(ours)
+        f["CSV rows"] = float(rows)
+        if theirs:
+            f["sqlite-utils query --csv, same query ms"] = statistics.median(theirs)
+            f["CSV ratio (ours / sqlite-utils)"] = f["CSV of one period (streamed) ms"] / f[
+                "sqlite-utils query --csv, same query ms"]
+            f["CSV same rows as sqlite-utils' (1 = yes)"] = float(same_rows(out, csv_path.read_bytes()[3:]))
+    return f
+
+
+def _sqlite_utils(engine) -> str | None:
+    import shutil
+
+    tool = Path(sys.executable).with_name("sqlite-utils")
+    tool = str(tool) if tool.exists() else shutil.which("sqlite-utils")
+    return tool if engine.dialect.name == "sqlite" else None
 
 
 def _plain_pass(engine, period: str, text) -> list:
@@ -79,74 +127,64 @@ def _plain_pass(engine, period: str, text) -> list:
         return conn.execute(text(PLAIN_PASS), {"p": period}).all()
 
 
-def _sqlite_utils_csv(engine, period: str, repeat: int) -> tuple[float, bytes] | None:
-    """(median ms, output) of ``sqlite-utils query DB SQL --csv`` on the export's own query (SQLite only)."""
-    import shutil
-    import subprocess
-    import sys
+# --- pages: server run, bytes sent, peak memory (in a child process) ---------------------------
 
-    from dashboard.present import export
-
-    tool = Path(sys.executable).with_name("sqlite-utils")
-    tool = str(tool) if tool.exists() else shutil.which("sqlite-utils")
-    if engine.dialect.name != "sqlite" or tool is None:
-        return None
-    sql = str(export.export_query(period).compile(engine, compile_kwargs={"literal_binds": True}))
-    out: list[bytes] = []
-
-    def run() -> None:
-        done = subprocess.run([tool, "query", engine.url.database, sql, "--csv"], capture_output=True, check=True)
-        out.append(done.stdout.replace(b"\r\n", b"\n"))
-
-    return _time(run, repeat), out[-1]
+PAGES = {"overview": "pages/overview.py", "explorer": "pages/explorer.py", "commune": "pages/commune.py",
+         "meeting": "pages/meeting.py", "map": "pages/map.py"}
 
 
-def province_scale(url: str | None = None, repeat: int = 5) -> dict[str, float]:
-    """The figures of :func:`measure` on a freshly built demo database of the province."""
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = setup.build(url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
-        figures = measure(engine, queries.latest_period(engine), repeat)
-        engine.dispose()
-    return figures
+def page_figures(url: str, repeat: int = 3) -> dict[str, float]:
+    """Each page's cold and warm server run and bytes sent, and the serving process's peak
+    memory, measured in a fresh child process against ``url``."""
+    code = f"from dashboard import bench; bench._pages_child({url!r}, {repeat})"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
+                          timeout=3600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"đo trang thất bại: {done.stderr[-2000:]}")
+    return json.loads(lines[-1])
 
 
-# --- pages people use (issue 4): page server runs and national scale ------------------------
+def _pages_child(url: str, repeat: int) -> None:
+    import logging
 
-PAGES = {"overview": "pages/overview.py", "explorer": "pages/explorer.py",
-         "commune": "pages/commune.py", "meeting": "pages/meeting.py"}
+    from dashboard.ui import measure
+
+    logging.disable(logging.WARNING)  # AppTest's "no runtime" notes
+    out: dict[str, float] = {}
+    for name, path in PAGES.items():
+        for key, value in measure.page(str(PROJECT / path), url, repeat).items():
+            out[f"page {name}: {key}"] = value
+    out["server peak memory MiB (all pages)"] = measure.peak_memory_mib()
+    print(json.dumps(out))
+
+
+# --- databases ---------------------------------------------------------------------------------
+
 NATIONAL_COMMUNES = 3321
 NATIONAL_PERIODS = tuple(f"Q{q}/{y}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4))
 
 
-def page_runs(url: str | None = None, repeat: int = 5) -> dict[str, float]:
-    """Median milliseconds of each page's server run (AppTest) on a demo database of the province.
-
-    The first run of each page warms Streamlit's caches, as a server does for its first
-    visitor; the median is over the runs after it.
-    """
-    from dashboard import ui  # the one module that may import streamlit
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = url or f"sqlite:///{Path(tmp) / 'pages.sqlite'}"
-        setup.build(url).dispose()
-        project = Path(__file__).resolve().parent.parent
-        return {f"page: {name}": ui.time_page(str(project / path), url, repeat)
-                for name, path in PAGES.items()}
-
-
 def national_database(url: str, seed: int = 57) -> None:
-    """A synthetic country: 3,321 communes × every indicator × 12 quarters (about 1,2 million values)."""
+    """A synthetic country: 3,321 communes × every indicator × 12 quarters (about 1,2 million values).
+
+    On PostgreSQL the values are loaded with the row triggers off (``session_replication_role``)
+    and the current values and summaries rebuilt once after (:func:`triggers.rebuild`), as a bulk
+    load would; on SQLite the triggers keep them as the rows go in.
+    """
     import random
     from datetime import datetime
 
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from dashboard import catalog, periods
-    from dashboard.store import db
+    from dashboard.store import db, triggers
     from dashboard.store.models import Commune, Observation
 
     rng = random.Random(seed)
     engine = db.connect(url)
+    bulk = engine.dialect.name == "postgresql"
     specs = catalog.indicators()
     with db.session_scope(engine) as s:
         catalog.load(s)
@@ -170,30 +208,108 @@ def national_database(url: str, seed: int = 57) -> None:
                              "numerator": num, "denominator": den, "unit": spec.unit, "origin": "demo",
                              "reviewed": False, "updated_at": now, "updated_by": "bench"})
         with engine.begin() as conn:
+            if bulk:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(insert(Observation), rows)
+    if bulk:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            triggers.rebuild(conn)
+            conn.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
     engine.dispose()
 
 
-def national_scale(url: str | None = None, repeat: int = 3) -> dict[str, float]:
-    """The figures of :func:`measure` on the synthetic national database (built first, minutes)."""
+def national_url(url: str | None, cache: Path) -> str:
+    """The national database: ``url`` when given (built there when empty), else a SQLite file
+    cached at ``cache`` and reused by later runs (building it takes minutes)."""
     from dashboard.geo import boundaries
     from dashboard.store import db
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = url or f"sqlite:///{Path(tmp) / 'national.sqlite'}"
-        start = time.perf_counter()
-        national_database(url)
-        engine = db.connect(url)
-        boundaries.ensure_derived(engine)  # once, as init does: pages never derive on a visit
-        figures = {"build national database s": time.perf_counter() - start}
-        figures.update(measure(engine, queries.latest_period(engine), repeat))
+    url = url or f"sqlite:///{cache}"
+    engine = db.connect(url)
+    try:
+        if not queries.periods(engine).empty:
+            return url
+    finally:
         engine.dispose()
-    return figures
+    national_database(url)
+    engine = db.connect(url)
+    boundaries.ensure_derived(engine)  # once, as init does: pages never derive on a visit
+    engine.dispose()
+    return url
+
+
+@contextmanager
+def temporary_postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on loopback (Debian's server binaries), its URL, removed after."""
+    import shutil
+    import socket
+
+    tools = {n: sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{n}")) for n in ("initdb", "pg_ctl")}
+    if not all(tools.values()):
+        raise RuntimeError("Chưa cài PostgreSQL (make install-test cài gói postgresql).")
+    initdb, pg_ctl = str(tools["initdb"][-1]), str(tools["pg_ctl"][-1])
+    home = Path(tempfile.mkdtemp(prefix="dashboard-bench-pg-"))
+    data = home / "data"
+    data.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(home, "postgres")
+        shutil.chown(data, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    subprocess.run(run_as + [initdb, "-D", str(data), "-U", "dash", "-A", "trust", "-E", "UTF8",
+                             "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run(run_as + [pg_ctl, "-D", str(data), "-l", str(data / "log"), "-w", "-o",
+                             f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://dash@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(run_as + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _fresh_database(url: str) -> str:
+    """A new empty database next to ``url`` on the same PostgreSQL server (province and national apart)."""
+    from sqlalchemy import create_engine, text
+
+    name = f"bench_{int(time.time() * 1000) % 10**9}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def run_scales(url: str | None, national: bool, pages: bool, cache: Path, repeat: int = 5) -> dict:
+    """The figures of one backend: province (a fresh demo database) and, when asked, national."""
+    from dashboard.store import db
+
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        purl = _fresh_database(url) if url else f"sqlite:///{Path(tmp) / 'province.sqlite'}"
+        engine = setup.build(purl)
+        out["province"] = measure(engine, queries.latest_period(engine), repeat)
+        engine.dispose()
+        if pages:
+            out["province"].update(page_figures(purl))
+    if national:
+        start = time.perf_counter()
+        nurl = national_url(_fresh_database(url) if url else None, cache)
+        engine = db.connect(nurl)
+        out["national"] = {"build (or reuse) national database s": time.perf_counter() - start}
+        out["national"].update(measure(engine, queries.latest_period(engine), max(3, repeat // 2)))
+        engine.dispose()
+        if pages:
+            out["national"].update(page_figures(nurl, 2))
+    return out
 
 
 def machine() -> dict:
-    """What the figures were measured on."""
-    import os
+    """What the figures were measured on, and how busy it was."""
     import platform
 
     return {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "python": platform.python_version(),
@@ -216,24 +332,33 @@ def _cpu_name() -> str:
 
 def add_command(sub, add) -> None:
     """Register ``python -m dashboard bench``."""
-    p = add("bench", _run, "Đo thời gian truy vấn của các trang (báo cáo số liệu, không kiểm định).")
+    p = add("bench", _run, "Đo thời gian truy vấn và các trang (báo cáo số liệu, không kiểm định).")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--national", action="store_true",
-                   help="thêm quy mô toàn quốc (3.321 xã × 31 chỉ tiêu × 12 kỳ, mất vài phút để tạo)")
+                   help="thêm quy mô toàn quốc (3.321 xã × 31 chỉ tiêu × 12 kỳ; lần đầu mất vài phút để tạo)")
+    p.add_argument("--national-db", default="bench-results/national.sqlite",
+                   help="tệp SQLite toàn quốc dùng lại giữa các lần đo (tạo khi chưa có)")
+    p.add_argument("--pg", action="store_true", help="đo thêm trên PostgreSQL (một cụm tạm trên máy này)")
+    p.add_argument("--pg-url", help="đo thêm trên PostgreSQL có sẵn (mỗi quy mô một CSDL mới trên máy chủ đó)")
     p.add_argument("--no-pages", action="store_true", help="bỏ qua phần đo từng trang (AppTest)")
+    p.add_argument("--repeat", type=int, default=5, help="số lần chạy mỗi phép đo (lấy trung vị)")
     p.add_argument("--out", default="bench-results", help="thư mục ghi kết quả JSON (mặc định bench-results)")
 
 
 def _run(args) -> int:
-    dialect = (args.db or "sqlite").split(":", 1)[0].split("+", 1)[0]
-    results = {"machine": machine(), "dialect": dialect, "province": province_scale(args.db)}
-    if not args.no_pages:
-        results["province"].update({f"{k} ms": v for k, v in page_runs().items()})
-    if args.national:
-        results["national"] = national_scale(args.db)
+    results: dict = {"machine": machine()}
+    cache = Path(args.national_db)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    results["sqlite"] = run_scales(None, args.national, not args.no_pages, cache, args.repeat)
+    if args.pg_url:
+        results["postgresql"] = run_scales(args.pg_url, args.national, not args.no_pages, cache, args.repeat)
+    elif args.pg:
+        with temporary_postgres() as url:
+            results["postgresql"] = run_scales(url, args.national, not args.no_pages, cache, args.repeat)
+    results["machine"]["load average at end"] = [round(x, 2) for x in os.getloadavg()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"bench-{dialect}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
@@ -244,20 +369,21 @@ def _run(args) -> int:
 
 
 def table(results: dict) -> str:
-    """The short table people read: one line per figure, province and national side by side."""
-    scales = [s for s in ("province", "national") if s in results]
-    names = list(dict.fromkeys(k for s in scales for k in results[s]))
+    """The short table people read: one line per figure, each backend × scale side by side."""
+    columns = [(b, s) for b in ("sqlite", "postgresql") if b in results for s in ("province", "national")
+               if s in results[b]]
+    names = list(dict.fromkeys(k for b, s in columns for k in results[b][s]))
     m = results["machine"]
-    lines = [f"{m['date']} · {m['processor']} × {m['cpus']} · tải lúc đầu {m['load average at start']} · "
-             f"{results['dialect']}", "",
-             f"| {'phép đo':44} | " + " | ".join(f"{s:>12}" for s in scales) + " |",
-             f"|{'-' * 46}|" + "|".join("-" * 14 for _ in scales) + "|"]
+    lines = [f"{m['date']} · {m['processor']} × {m['cpus']} · tải lúc đầu {m['load average at start']}"
+             f" · lúc cuối {m.get('load average at end', '?')}", "",
+             f"| {'phép đo':50} | " + " | ".join(f"{b[:6] + ' ' + s[:4]:>12}" for b, s in columns) + " |",
+             f"|{'-' * 52}|" + "|".join("-" * 14 for _ in columns) + "|"]
     for name in names:
         cells = []
-        for s in scales:
-            v = results[s].get(name)
+        for b, s in columns:
+            v = results[b][s].get(name)
             cells.append(f"{'—':>12}" if v is None else f"{v:>12,.2f}" if v < 100 else f"{v:>12,.0f}")
-        lines.append(f"| {name:44} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name:50} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

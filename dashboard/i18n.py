@@ -246,6 +246,17 @@ LABELS.update({
     "download_note": ("Tệp tải về chứa đúng các dòng đang hiển thị, theo thứ tự này, kèm kỳ, bộ lọc và "
                       "thời điểm xuất.", "Downloads hold exactly the rows shown, in this order, stamped "
                       "with period, filters and time."),
+    "download_note_all": ("Tệp tải về chứa mọi dòng của bộ lọc này (mọi trang, xếp theo chỉ tiêu rồi mã xã), "
+                          "kèm kỳ, bộ lọc và thời điểm xuất.", "Downloads hold every row of this filter (all "
+                          "pages, by indicator then commune code), stamped with period, filters and time."),
+    "page": ("Trang", "Page"),
+    "page_of": ("Trang {page}/{pages} · dòng {first}–{last} của {total}",
+                "Page {page} of {pages} · rows {first}–{last} of {total}"),
+    "ranking_size": ("Số xã ở mỗi đầu bảng xếp hạng", "Communes at each end of the ranking"),
+    "ranking_ends": ("{n} xã đầu và {n} xã cuối trong {total} xã được xếp hạng; xem toàn bộ bằng cách xếp bảng "
+                     "theo kết quả và lật trang",
+                     "The {n} best and {n} worst of {total} communes ranked; see them all by sorting the table "
+                     "by actual and paging"),
     "link_note": ("Đường dẫn của trang này tái tạo đúng bộ lọc đang chọn.",
                   "This page's address reproduces the chosen filters."),
     "choose_commune": ("Chọn xã, phường, đặc khu", "Choose a commune"),

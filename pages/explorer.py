@@ -1,7 +1,11 @@
-"""Chỉ tiêu: filter communes by indicator, pillar, period, unit type and status; rank; download."""
+"""Chỉ tiêu: filter communes by indicator, pillar, period, unit type and status; rank; download.
+
+The database sorts, filters and pages the table and picks the ranking's ends: the page gets one
+page of rows (100) and 2 × N bars, whatever the size of the register.
+"""
 
 from dashboard.present import charts, views
-from dashboard import ui
+from dashboard import i18n, ui
 
 
 def body() -> None:
@@ -11,16 +15,23 @@ def body() -> None:
     lang = ui.lang()
     indicators = ui.query("indicators")
     filters, sort = ui.explorer_filters(indicators)
-    table = views.sort_rows(ui.query("commune_table", period, filters), sort)
+    page = ui.table_page("trang", (period, filters, sort))
+    offset = (page - 1) * ui.PAGE_SIZE
+    table, total = ui.query("commune_window", period, filters, sort, offset, ui.PAGE_SIZE)
     described = views.describe_filters(filters, lang, views.indicator_name_map(indicators, lang))
-    ui.caption(ui.t("rows_shown", n=len(table), period=period, filters=described))
-    ui.history_table(views.explorer_view(table, lang), table, key="explorer_table", period=period,
+    ui.caption(ui.t("rows_shown", n=i18n.number(total, lang=lang), period=period, filters=described))
+    ui.history_table(views.explorer_view(table, lang, start=offset + 1), table, key="explorer_table", period=period,
                      height=min(560, 35 * len(table) + 40))
-    ui.downloads(table, period, filters, views.describe_filters(filters, "vi", views.indicator_name_map(indicators)))
+    ui.pager("trang", total)
+    ui.period_downloads(period, filters, views.describe_filters(filters, "vi", views.indicator_name_map(indicators)))
     ui.subheader(ui.t("ranking"))
-    ranked = views.ranking(table)
-    title = "" if table["indicator_code"].nunique() == 1 else ui.t("ranking_share")
-    ui.plot(charts.ranking_bars(ranked, lang, title), key="explorer_ranking")
+    n = ui.ranking_size()
+    ends = ui.query("ranking_ends", period, filters, n)
+    ranked_total = int(ends["total"].iloc[0]) if len(ends) else 0
+    if ranked_total > 2 * n:
+        ui.caption(ui.t("ranking_ends", n=n, total=ranked_total))
+    title = "" if filters.indicator else ui.t("ranking_share")
+    ui.plot(charts.ranking_bars(ends, lang, title), key="explorer_ranking")
 
 
 ui.run_page(body)

@@ -33,7 +33,7 @@ def body() -> None:
     ui.dataframe(views.province_view(table, lang), key="overview_table", height=35 * len(table) + 40)
     ui.target_notes(table)
     ui.subheader(ui.t("lagging"))
-    demo = views.demo_communes(ui.query("commune_table", period))
+    demo = ui.query("demo_communes", period)
     ui.link_table(views.lagging_view(lagging.head(10), lang, demo), key="overview_lagging")
 
 

@@ -12,7 +12,7 @@ import math
 from datetime import date, datetime
 
 from hypothesis import strategies as hs
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, insert, update
 
 from dashboard.store import queries
 from dashboard import status as st
@@ -64,7 +64,12 @@ def datasets(draw) -> dict:
             "origin": draw(hs.sampled_from(("manual", "report", "demo"))),
             "facet": draw(hs.sampled_from(("", "", "", "chi tiết"))),
             "updated_at": draw(hs.sampled_from(STAMPS)), "updated_by": "thử", "reviewed": False})
-    return {"communes": communes, "indicators": indicators, "targets": targets, "observations": observations}
+    # When the targets are written (before or after the values) and what is changed afterwards
+    # (a commune's type, an indicator's direction, a target's value): the database re-scores the
+    # values it keeps (migration 9) and the roll-ups must still match.
+    later = draw(hs.sampled_from(("none", "targets_last", "unit_type", "direction", "target_value")))
+    return {"communes": communes, "indicators": indicators, "targets": targets, "observations": observations,
+            "later": later}
 
 
 def store(engine: Engine, data: dict) -> None:
@@ -79,10 +84,30 @@ def store(engine: Engine, data: dict) -> None:
              "end_date": date(2025, 9, 30), "label_vi": "9 tháng 2025"},
             {"code": OTHER_PERIOD, "kind": "month", "year": YEAR, "start_date": date(2025, 1, 1),
              "end_date": date(2025, 6, 30), "label_vi": "6 tháng 2025"}])
-        if data["targets"]:
+        later = data.get("later", "none")
+        if data["targets"] and later != "targets_last":
             conn.execute(insert(Target), data["targets"])
         if data["observations"]:
             conn.execute(insert(Observation), data["observations"])
+        if data["targets"] and later == "targets_last":
+            conn.execute(insert(Target), data["targets"])
+        _change_later(conn, data, later)
+
+
+def _change_later(conn, data: dict, later: str) -> None:
+    """Change a stored row after the values were written, in the database and in ``data`` alike."""
+    if later == "unit_type":
+        row = data["communes"][0]
+        row["unit_type"] = "phường" if row["unit_type"] == "xã" else "xã"
+        conn.execute(update(Commune).where(Commune.code == row["code"]).values(unit_type=row["unit_type"]))
+    elif later == "direction":
+        row = data["indicators"][0]
+        row["direction"] = {"up": "down", "down": "none", "none": "up"}[row["direction"]]
+        conn.execute(update(Indicator).where(Indicator.code == row["code"]).values(direction=row["direction"]))
+    elif later == "target_value" and data["targets"]:
+        row = data["targets"][0]
+        row["value"] = row["value"] + 1.5
+        conn.execute(update(Target).where(Target.id == row["id"]).values(value=row["value"]))
 
 
 # --- the reference: plain Python over the generated rows, with the rules of dashboard.status ---

@@ -110,12 +110,36 @@ def test_migration_6_ranks_the_values_an_older_database_already_holds(seeded_url
                 conn.execute(text(f"DROP TRIGGER dv_{table} ON {table}"))
             conn.execute(text("DROP TRIGGER current_obs ON observations"))
         conn.execute(text("DROP TABLE data_version"))
-        conn.execute(text("DELETE FROM schema_version WHERE version = 6"))
+        conn.execute(text("DELETE FROM schema_version WHERE version IN (6, 9)"))
     engine.dispose()
     engine = db.connect(seeded_url)
     try:
         assert db.schema_version(engine) == db.LATEST_VERSION
         assert _current(engine) == _ranked_by_window(engine) and len(_current(engine)) > 8000
         assert _version(engine) == 0
+        # Migration 9 scored them again: the roll-ups read its summaries.
+        assert queries.province_table(engine, "9T/2025")["communes_reporting"].sum() == 96 * 31
     finally:
         engine.dispose()
+
+
+def _summaries(engine) -> list[set[tuple]]:
+    with engine.connect() as conn:
+        return [set(conn.execute(text(f"SELECT * FROM {t}")).all())
+                for t in ("rollup_indicator_summary", "rollup_commune_summary")]
+
+
+def test_the_summaries_the_triggers_keep_equal_a_rebuild_from_scratch(seeded_engine):
+    from dashboard.store import triggers
+
+    _add(seeded_engine, "manual", 12.0)
+    with db.session_scope(seeded_engine) as s:
+        catalog.set_target(s, EDITOR, "GOV_EDOC_RATE", 2025, 70.0, "nguồn", "public")
+    kept = _summaries(seeded_engine)
+    assert all(kept)
+    with seeded_engine.begin() as conn:
+        triggers.rebuild(conn)
+    assert _summaries(seeded_engine) == kept
+    with seeded_engine.begin() as conn:  # and a wrong summary is what the comparison would catch
+        conn.execute(text("UPDATE rollup_commune_summary SET met = met + 1 WHERE commune_code = '21349'"))
+    assert _summaries(seeded_engine) != kept

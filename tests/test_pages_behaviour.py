@@ -53,7 +53,8 @@ def test_explorer_link_reproduces_the_view(app_env):
 
 def test_explorer_filter_change_goes_to_the_url_and_defaults_stay_out(app_env):
     at = page("explorer")
-    assert len(at.dataframe[0].value) == 96 * 31
+    assert len(at.dataframe[0].value) == 100  # one page of the 96 × 31 rows
+    assert "2.976 dòng" in at.caption[0].value
     at.selectbox(key="tru_cot").select("GOV").run()
     at.selectbox(key="trang_thai").select("đạt").run()
     assert param(at, "tru_cot") == "GOV" and param(at, "trang_thai") == "đạt"
@@ -61,6 +62,39 @@ def test_explorer_filter_change_goes_to_the_url_and_defaults_stay_out(app_env):
     shown = at.dataframe[0].value
     assert set(shown["Trạng thái"]) == {"đạt"} and len(shown) > 0
     assert [b.key for b in at.get("download_button")] == ["download_csv", "download_xlsx"]
+
+
+def _ranking_bars(at) -> list[str]:
+    import json
+
+    (chart,) = [c for c in at.get("plotly_chart") if "explorer_ranking" in c.proto.id]
+    return json.loads(chart.proto.spec)["data"][0]["y"]
+
+
+def test_explorer_pages_its_table_by_the_page_widget_and_starts_again_when_filters_change(app_env):
+    at = page("explorer")
+    first = at.dataframe[0].value
+    assert list(first["#"])[:2] == [1, 2] and at.number_input(key="trang").value == 1
+    at.number_input(key="trang").set_value(3).run()
+    third = at.dataframe[0].value
+    assert len(third) == 100 and list(third["#"])[0] == 201
+    assert any("Trang 3/30 · dòng 201–300 của 2.976" in c.value for c in at.caption)
+    at.number_input(key="trang").set_value(30).run()
+    last = at.dataframe[0].value
+    assert len(last) == 2976 - 2900 and list(last["#"])[-1] == 2976
+    at.selectbox(key="tru_cot").select("GOV").run()
+    assert at.number_input(key="trang").value == 1 and list(at.dataframe[0].value["#"])[0] == 1
+
+
+def test_explorer_ranking_shows_the_ends_and_grows_by_its_size_widget(app_env):
+    at = page("explorer", chi_tieu="GOV_EDOC_RATE")
+    bars = _ranking_bars(at)
+    assert len(bars) == 20 and len(set(bars)) == 20
+    assert any("10 xã đầu và 10 xã cuối trong 96 xã" in c.value for c in at.caption)
+    at.selectbox(key="xep_hang_n").select(25).run()
+    assert len(_ranking_bars(at)) == 50
+    whole = at.dataframe[0].value  # the table is unchanged by the ranking's size
+    assert len(whole) == 96
 
 
 def test_explorer_speaks_english_with_the_switch(app_env):

@@ -93,9 +93,9 @@ def figure(geoms: dict[str, shapely.Geometry], table: pd.DataFrame, names: dict[
     """The choropleth: one filled polygon per commune, coloured by class (``mode="value"``)
     or by status (``mode="status"``); communes without data hatched grey and counted in the
     legend; a dot per commune carries the hover and the click (its GSO code is customdata)."""
-    fig = go.Figure()
     counts: dict[str, int] = {}
     colour_of: dict[str, str] = {}
+    fills: list[dict] = []
     order = sorted(geoms, key=lambda c: -geoms[c].area)  # small units drawn last, on top
     for code in order:
         row = table.loc[code] if code in table.index else None
@@ -114,12 +114,15 @@ def figure(geoms: dict[str, shapely.Geometry], table: pd.DataFrame, names: dict[
         demo = has_value and row.get("origin") == "demo"
         counts["demo"] = counts.get("demo", 0) + int(demo)
         xs, ys = _rings(geoms[code])
-        fig.add_scatter(
-            x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": "#ffffff", "width": 0.8},
+        fills.append(dict(
+            type="scatter", x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": "#ffffff", "width": 0.8},
             fillpattern={"shape": "/", "fgcolor": NO_DATA_HATCH, "bgcolor": NO_DATA_FILL, "size": 6}
             if key == "no_data" else DEMO_FILL_PATTERN | {"bgcolor": fill} if demo else None,
             hoveron="fills", hoverinfo="text", text=_hover(row, names.get(code, code), unit, lang),
-            name=names.get(code, code), legendgroup=key, showlegend=False, meta=code)
+            name=names.get(code, code), legendgroup=key, showlegend=False, meta=code))
+    # All traces at once and unchecked (they are built here, from constants; tests draw them):
+    # adding them one by one re-checks the whole figure each time, seconds for a few thousand.
+    fig = go.Figure(data=fills, _validate=False)
     _legend(fig, counts, colour_of, mode, lang)
     points = {c: geoms[c].representative_point() for c in order}
     fig.add_scatter(

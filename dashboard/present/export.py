@@ -312,3 +312,13 @@ def write_period(engine: Engine, period: str | None, filters: queries.Filters, o
     except OSError as exc:
         raise ExportError(f"Không ghi được tệp {target}: {exc.strerror}") from exc
     return target, rows, meta
+
+
+def period_bytes(engine: Engine, period: str, filters: queries.Filters, fmt: str) -> bytes:
+    """The file of :func:`write_period` as bytes (a download): streamed to a temporary file, then read."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"export.{fmt}"
+        write_period(engine, period, filters, path, fmt)
+        return path.read_bytes()

@@ -60,11 +60,12 @@ def default_communes(engine: Engine, period: str, how_many: int = 3) -> list[str
 
 
 def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = None,
-         query: Callable | None = None) -> Snapshot:
+         query: Callable | None = None, figure: Callable | None = None) -> Snapshot:
     """Read the province table, lagging communes and the chosen communes' tables for ``period``.
 
     ``query(name, *args)`` runs ``dashboard.store.queries.<name>``; pages pass their cached
-    runner (the data is still current: the cache is keyed on the database's last change).
+    runner (the data is still current: the cache is keyed on the database's last change), and
+    ``figure(period)`` their cached :func:`map_figure`.
     """
     q = query or (lambda name, *args: getattr(queries, name)(engine, *args))
     names = q("communes").set_index("code")["name"].to_dict()
@@ -75,11 +76,12 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
         lagging=q("lagging_communes", period, 10_000),
         communes={c: views.real_only(q("commune_table", period, queries.Filters(commune=c))) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
-        real_coverage=real, has_demo=q("has_demo", period), map_figure=_map_figure(engine, period),
-        demo_communes=frozenset(views.demo_communes(_scored(q("commune_table", period)))))
+        real_coverage=real, has_demo=q("has_demo", period),
+        map_figure=(figure or (lambda p: map_figure(engine, p)))(period),
+        demo_communes=frozenset(q("demo_communes", period, True)))
 
 
-def _map_figure(engine: Engine, period: str):
+def map_figure(engine: Engine, period: str):
     """The default adoption map for ``period``, or None when no boundaries can be drawn."""
     from dashboard.geo import maps
     from dashboard.errors import DashboardError

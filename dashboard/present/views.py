@@ -246,11 +246,14 @@ def match_options(options: dict[str, str], query: str) -> list[str]:
     return [k for k, text in options.items() if all(w in fold(str(text)) for w in words)]
 
 
-def explorer_view(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """The explorer's table as shown: rank, commune, indicator, value, target, gap, status, evidence."""
+def explorer_view(table: pd.DataFrame, lang: str = "vi", start: int = 1) -> pd.DataFrame:
+    """The explorer's table as shown: rank, commune, indicator, value, target, gap, status, evidence.
+
+    ``start`` numbers the first row (a page further down the table starts further down).
+    """
     t = table
     return pd.DataFrame({
-        "#": range(1, len(t) + 1),
+        "#": range(start, start + len(t)),
         label("code", lang): t["commune_code"],
         label("commune_name", lang): t["commune_name"],
         label("unit_type", lang): [unit_type_name(u, lang) for u in t["unit_type"]],

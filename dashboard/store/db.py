@@ -115,6 +115,8 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (7, "users with roles, log-in sessions, settings (viewers without log-in by default)", _users_and_settings),
     (8, "audit log: commune/indicator/period columns; UPDATE and DELETE refused by triggers",
      lambda conn: audit_log.install(conn)),
+    (9, "current values scored, roll-up summaries per period kept by triggers",
+     lambda conn: _triggers().install_summaries(conn)),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
 
 from dashboard.store import rollups
-from dashboard.store.summary import coverage, has_demo  # noqa: F401  (part of this module's API)
+from dashboard.store.summary import coverage, demo_communes, has_demo  # noqa: F401  (part of this module's API)
 from dashboard import status as st
 from dashboard.periods import parse as parse_period
 
@@ -84,8 +84,10 @@ def indicators(engine: Engine) -> pd.DataFrame:
 
 
 def _frame(engine: Engine, query) -> pd.DataFrame:
+    """The rows of ``query`` as a DataFrame (numbers the driver returns as Decimal made floats)."""
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        result = conn.execute(query)
+        return pd.DataFrame.from_records(result.all(), columns=list(result.keys()), coerce_float=True)
 
 
 def _as_float(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -199,8 +201,14 @@ def commune_window(engine: Engine, period: str, filters: Filters = Filters(), so
     Same rows and order as ``views.sort_rows(commune_table(...), sort)[offset:offset + limit]``,
     but only ``limit`` rows leave the database: a national table (100,000 rows) is shown a page
     at a time. ``sort`` is one of ``views.SORTS``.
+
+    By name or by code, without a status filter, the order does not depend on the values: the
+    window is worked out from the register and the catalog alone, and only its few communes are
+    scored. Other orders are sorted by the database over the whole grid.
     """
     year = parse_period(period).year
+    if sort in ("ten", "ma") and not filters.status:
+        return _key_window(engine, period, year, filters, sort, max(0, offset), max(0, limit))
     by_name = sort not in rollups.NON_NAME_SORTS
     rows, total = rollups.window_rows(period, year, _scope(filters), filters.status, sort,
                                       NAME_RANK if by_name else None, max(0, offset), max(0, limit))
@@ -212,6 +220,41 @@ def commune_window(engine: Engine, period: str, filters: Filters = Filters(), so
         conn.rollback()  # nothing to keep: the temporary table goes with the transaction
     frame = _as_float(frame, ["value", "numerator", "denominator", "report_id", "target", "gap"])
     return frame[COMMUNE_COLUMNS], count
+
+
+def _key_window(engine: Engine, period: str, year: int, filters: Filters, sort: str, offset: int,
+                limit: int) -> tuple[pd.DataFrame, int]:
+    """The window of an order by name (or code) then catalog position: every commune × indicator
+    in scope is a row, so row ``i`` is commune ``i // n`` and indicator ``i % n``."""
+    from dashboard.text import sort_key
+
+    commune_sql = "SELECT code, short_name FROM communes WHERE 1 = 1"
+    params: dict = {}
+    for column, value in (("unit_type", filters.unit_type), ("code", filters.commune)):
+        if value:
+            commune_sql += f" AND {column} = :{column}"
+            params[column] = value
+    ind_sql = "SELECT code FROM indicators WHERE 1 = 1"
+    for column, value in (("code", filters.indicator), ("pillar", filters.pillar)):
+        if value:
+            ind_sql += f" AND {column} = :i_{column}"
+            params[f"i_{column}"] = value
+    with engine.connect() as conn:
+        communes = conn.execute(text(commune_sql), params).all()
+        inds = list(conn.execute(text(ind_sql + (" ORDER BY code" if sort == "ma" else " ORDER BY position, code")),
+                                 params).scalars())
+    key = (lambda r: r[0]) if sort == "ma" else (lambda r: (sort_key(r[1] or ""), r[0]))
+    codes = [r[0] for r in sorted(communes, key=key)]
+    total = len(codes) * len(inds)
+    keys = [(codes[i // len(inds)], inds[i % len(inds)]) for i in range(offset, min(total, offset + limit))]
+    if not keys:
+        return pd.DataFrame(columns=COMMUNE_COLUMNS), total
+    scope = rollups.Scope(indicator=filters.indicator, pillar=filters.pillar, unit_type=filters.unit_type,
+                          commune=filters.commune, communes=tuple(sorted({c for c, _ in keys})))
+    frame = _frame(engine, rollups.commune_rows(period, year, scope))
+    frame = _as_float(frame, ["value", "numerator", "denominator", "report_id", "target", "gap"])
+    frame = frame.set_index(["commune_code", "indicator_code"], drop=False).loc[keys].reset_index(drop=True)
+    return frame[COMMUNE_COLUMNS], total
 
 
 def ranking_ends(engine: Engine, period: str, filters: Filters = Filters(), n: int = 10) -> pd.DataFrame:

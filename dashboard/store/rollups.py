@@ -12,11 +12,13 @@ by a window function, status and gap by ``CASE``, the province by ``GROUP BY``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Select, and_, case, func, literal, not_, null, select, true, union_all
 
 from dashboard import status as st
 from dashboard.store.models import Commune, Indicator, Observation, Target
+from dashboard.store.triggers import COMMUNE_SUMMARY, INDICATOR_SUMMARY
 from dashboard.store.triggers import CURRENT_OBSERVATIONS as CURRENT
 
 OBS = Observation.__table__
@@ -33,10 +35,11 @@ class Scope:
     pillar: str | None = None
     unit_type: str | None = None
     commune: str | None = None
+    communes: tuple[str, ...] | None = None  # several communes (one page of the explorer)
 
 
 def best_observations(period: str, indicator: str | None = None, commune: str | None = None,
-                      pillar: str | None = None) -> Select:
+                      pillar: str | None = None, communes: tuple[str, ...] | None = None) -> Select:
     """One headline observation per commune × indicator of ``period``: manual > report > demo.
 
     Which one counts is kept by the database as values are written (``current_observations``,
@@ -53,6 +56,8 @@ def best_observations(period: str, indicator: str | None = None, commune: str | 
         q = q.where(cur.c.indicator_code == indicator)
     if commune:
         q = q.where(cur.c.commune_code == commune)
+    if communes is not None:
+        q = q.where(cur.c.commune_code.in_(communes))
     if pillar:
         q = q.where(cur.c.indicator_code.in_(select(INDICATORS.c.code).where(INDICATORS.c.pillar == pillar)))
     return q
@@ -123,6 +128,8 @@ def commune_grid(period: str, year: int, scope: Scope = Scope(), with_missing: b
         communes = communes.where(COMMUNES.c.unit_type == scope.unit_type)
     if scope.commune:
         communes = communes.where(COMMUNES.c.code == scope.commune)
+    if scope.communes is not None:
+        communes = communes.where(COMMUNES.c.code.in_(scope.communes))
     communes = communes.subquery("c")
     inds = select(INDICATORS)
     if scope.indicator:
@@ -130,7 +137,7 @@ def commune_grid(period: str, year: int, scope: Scope = Scope(), with_missing: b
     if scope.pillar:
         inds = inds.where(INDICATORS.c.pillar == scope.pillar)
     inds = inds.subquery("i")
-    best = best_observations(period, scope.indicator, scope.commune, scope.pillar).subquery("best")
+    best = best_observations(period, scope.indicator, scope.commune, scope.pillar, scope.communes).subquery("best")
     source = best.join(communes, communes.c.code == best.c.commune_code).join(
         inds, inds.c.code == best.c.indicator_code)
     source, target_columns = _targets_joined(year, source, best.c.commune_code, best.c.indicator_code)
@@ -198,6 +205,7 @@ def scored_values(period: str, year: int, scope: Scope = Scope(), own: bool = Tr
                   case((and_(scored, not_(meets)), 1), else_=0).label("not_met")).subquery("scored")
 
 
+@lru_cache(maxsize=256)  # the same query object each time: SQLAlchemy then reuses its compiled SQL
 def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | None = None) -> Select:
     """The commune table: one row per commune × indicator, in catalog then code order."""
     grid = commune_grid(period, year, scope)
@@ -207,29 +215,28 @@ def commune_rows(period: str, year: int, scope: Scope = Scope(), status: str | N
     return q.order_by(grid.c.position, grid.c.commune_code)
 
 
+@lru_cache(maxsize=256)  # the same query object each time: SQLAlchemy then reuses its compiled SQL
 def province_rows(period: str, year: int, scope: Scope = Scope(), own: bool = True) -> Select:
-    """The province roll-up: one row per indicator (Σnum/Σden, mean or sum), in catalog order."""
-    grid = scored_values(period, year, scope, own)
-    g = grid.c
-    result = st.is_result_sql(g.value, g.qualifier)
+    """The province roll-up: one row per indicator (Σnum/Σden, mean or sum), in catalog order.
 
-    def when_result(expr):
-        return case((result, expr), else_=null())
-
-    def count_if(cond):
-        return func.sum(case((cond, 1), else_=0))
-
+    Reads the per-period summary the database keeps as values are written
+    (``rollup_indicator_summary``, :mod:`dashboard.store.triggers`): a few rows per indicator,
+    not every commune's value. ``own`` is kept for callers; the summary already scored each
+    value against the commune's own target.
+    """
+    s = INDICATOR_SUMMARY.c
+    where = [s.period_code == period]
+    if scope.unit_type:
+        where.append(s.unit_type == scope.unit_type)
+    if scope.indicator:
+        where.append(s.indicator_code == scope.indicator)
     agg = select(
-        g.indicator_code,
-        count_if(result).label("reporting"),
-        count_if(and_(result, g.numerator.is_not(None), g.denominator.is_not(None))).label("with_counts"),
-        func.sum(when_result(g.numerator)).label("sum_num"),
-        func.sum(when_result(g.denominator)).label("sum_den"),
-        func.sum(when_result(g.value)).label("sum_value"),
-        func.avg(when_result(g.value)).label("mean_value"),
-        func.sum(g.met).label("met"),
-        count_if(g.origin == "demo").label("demo"),
-    ).group_by(g.indicator_code).subquery("agg")
+        s.indicator_code, func.sum(s.reporting).label("reporting"), func.sum(s.with_counts).label("with_counts"),
+        func.sum(s.sum_num).label("sum_num"), func.sum(s.sum_den).label("sum_den"),
+        func.sum(s.sum_value).label("sum_value"),
+        (func.sum(s.sum_value) / func.nullif(1.0 * func.sum(s.reporting), 0)).label("mean_value"),
+        func.sum(s.met).label("met"), func.sum(s.demo).label("demo"),
+    ).where(*where).group_by(s.indicator_code).subquery("agg")
     total = select(func.count()).select_from(COMMUNES)
     if scope.unit_type:
         total = total.where(COMMUNES.c.unit_type == scope.unit_type)
@@ -267,14 +274,16 @@ def province_rows(period: str, year: int, scope: Scope = Scope(), own: bool = Tr
     ).order_by(r.position)
 
 
+@lru_cache(maxsize=256)  # the same query object each time: SQLAlchemy then reuses its compiled SQL
 def lagging_rows(period: str, year: int, limit: int, own: bool = True) -> Select:
-    """Communes ranked by how many scored targets they miss (most first), then by code."""
-    g = scored_values(period, year, own=own).c
-    not_met = func.sum(g.not_met)
-    counts = (select(g.commune_code, not_met.label("not_met"), func.sum(g.met).label("met"),
-                     func.sum(g.met + g.not_met).label("scored"))
-              .group_by(g.commune_code).having(not_met > 0)
-              .order_by(not_met.desc(), g.commune_code).limit(limit)).subquery("lagging")
+    """Communes ranked by how many scored targets they miss (most first), then by code.
+
+    Reads the per-period × commune counts the database keeps (``rollup_commune_summary``).
+    """
+    s = COMMUNE_SUMMARY.c
+    counts = (select(s.commune_code, s.not_met, s.met, (s.met + s.not_met).label("scored"))
+              .where(s.period_code == period, s.not_met > 0)
+              .order_by(s.not_met.desc(), s.commune_code).limit(limit)).subquery("lagging")
     return (select(counts.c.commune_code, COMMUNES.c.name.label("commune_name"), COMMUNES.c.unit_type,
                    counts.c.not_met, counts.c.met, counts.c.scored)
             .select_from(counts.join(COMMUNES, COMMUNES.c.code == counts.c.commune_code))
@@ -288,6 +297,7 @@ STATUS_ORDER = {st.NOT_MET: 0, st.MET: 1, st.NO_TARGET: 2, st.NO_DATA: 3, st.NOT
 NON_NAME_SORTS = ("ma", "ket_qua_giam", "ket_qua_tang", "chenh_lech_tang", "trang_thai")
 
 
+@lru_cache(maxsize=256)  # the same query object each time: SQLAlchemy then reuses its compiled SQL
 def window_rows(period: str, year: int, scope: Scope, status: str | None, sort: str,
                 name_rank, offset: int, limit: int) -> tuple[Select, Select]:
     """(one window of the commune table in ``sort`` order, the count of all its rows).
@@ -317,6 +327,7 @@ def window_rows(period: str, year: int, scope: Scope, status: str | None, sort: 
     return rows, total
 
 
+@lru_cache(maxsize=256)  # the same query object each time: SQLAlchemy then reuses its compiled SQL
 def ranking_end_rows(period: str, year: int, scope: Scope, n: int, status: str | None = None) -> Select:
     """The ranking chart's best ``n`` and worst ``n`` communes, best first, with rank and total.
 
@@ -329,10 +340,10 @@ def ranking_end_rows(period: str, year: int, scope: Scope, n: int, status: str |
     single = scope.indicator is not None
     if single:
         ranked = select(g.commune_code, g.commune_name, g.value, g.target, g.status, g.unit, g.direction,
-                        ).where(st.is_result_sql(g.value, g.qualifier), *shown).subquery("values_")
+                        g.origin).where(st.is_result_sql(g.value, g.qualifier), *shown).subquery("values_")
         r = ranked.c
         best_first = case((r.direction == "down", r.value), else_=-r.value)
-        columns = [r.commune_name, r.value, r.target, r.status, r.unit]
+        columns = [r.commune_name, r.value, r.target, r.status, r.unit, r.origin]
         order = (best_first, r.commune_code)
         source = ranked
     else:
@@ -342,7 +353,7 @@ def ranking_end_rows(period: str, year: int, scope: Scope, n: int, status: str |
                         ).where(scored, *shown).group_by(g.commune_name).subquery("shares")
         r = shares.c
         columns = [r.commune_name, r.value, null().label("target"), null().label("status"),
-                   literal("%").label("unit")]
+                   literal("%").label("unit"), null().label("origin")]
         order = (-r.value, r.commune_name)
         source = shares
     numbered = select(*columns, func.row_number().over(order_by=order).label("rank"),

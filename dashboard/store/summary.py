@@ -38,3 +38,13 @@ def has_demo(engine: Engine, period: str | None = None) -> bool:
         params["p"] = period
     with engine.connect() as conn:
         return conn.execute(text(sql + " LIMIT 1"), params).first() is not None
+
+
+def demo_communes(engine: Engine, period: str, scored_only: bool = False) -> frozenset[str]:
+    """Codes of the communes whose values that count for ``period`` include demo data
+    (only scored ones — met or not met — when ``scored_only``), from the current values."""
+    sql = "SELECT DISTINCT commune_code FROM current_observations WHERE period_code = :p AND origin = 'demo'"
+    if scored_only:
+        sql += " AND met IS NOT NULL"
+    with engine.connect() as conn:
+        return frozenset(conn.execute(text(sql), {"p": period}).scalars())

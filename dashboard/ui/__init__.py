@@ -503,31 +503,6 @@ def container(**kwargs):
     return st.container(**kwargs)
 
 
-def time_page(path: str, url: str, repeat: int = 5) -> float:
-    """Median milliseconds of a page's server run (Streamlit's AppTest) against ``url``; for the benchmark."""
-    import os
-    import statistics
-
-    from streamlit.testing.v1 import AppTest
-
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    try:
-        AppTest.from_file(path, default_timeout=120).run()  # warm the caches, as a first visitor does
-        runs = []
-        for _ in range(repeat):
-            at = AppTest.from_file(path, default_timeout=120)
-            start = time.perf_counter()
-            at.run()
-            runs.append((time.perf_counter() - start) * 1000)
-        return statistics.median(runs)
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-
-
 def uploader(label: str, help_text: str, **kwargs):
     """A file uploader that speaks the interface language.
 
@@ -543,6 +518,7 @@ def uploader(label: str, help_text: str, **kwargs):
 
 # Page-specific widgets, re-exported so pages keep calling ``ui.<name>`` (imported last:
 # they use the helpers above).
+from dashboard.ui.explorer import PAGE_SIZE, pager, period_downloads, ranking_size, table_page  # noqa: E402
 from dashboard.ui.maps import (  # noqa: E402
     boundary_upload, indicator_select, map_chart, map_mode_select, map_view, open_commune, report_box,
 )

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import seeded_copy
+from conftest import EDITOR, PASSWORD, make_user, seeded_copy
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "screenshots"
@@ -61,13 +61,22 @@ def _import_seed_reports(url: str) -> None:
     seeds = PROJECT.parent / "shared" / "seeds"
     engine = db.connect(url)
     for path in sorted(seeds.glob("*.txt")):
-        ingest(engine, read_path(path))
+        ingest(engine, read_path(path), actor=EDITOR)
     engine.dispose()
+
+
+# The staff accounts browser tests log in with (``OfflinePage.log_in``): name by role.
+STAFF = {"editor": "thu.editor", "admin": "thu.admin"}
+
+
+def _staff_accounts(url: str) -> None:
+    for role in STAFF:
+        make_user(url, role)
 
 
 # Functions (url) -> None that add data to the browser database, so every page has something
 # real to show; other test modules may append more.
-BROWSER_DB_HOOKS: list = [_import_seed_reports]
+BROWSER_DB_HOOKS: list = [_import_seed_reports, _staff_accounts]
 
 
 # Where the browser tests' server writes its log (stdout and stderr), read by the test that
@@ -176,14 +185,24 @@ class OfflinePage:
             self.blocked.append(route.request.url)
             route.abort()
 
-    def open(self, path: str = "", wait_for: str | None = None, timeout: float = 60_000):
-        """Open ``path``, wait for Streamlit to finish running the script."""
+    def open(self, path: str = "", wait_for: str | None = None, timeout: float = 60_000, as_role: str | None = None):
+        """Open ``path``, wait for Streamlit to finish running the script; with ``as_role``,
+        log in through the page's own form first (a new browser session starts logged out)."""
         self.page.goto(f"{self.base}/{path.lstrip('/')}", wait_until="domcontentloaded")
         self.page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
         self.wait_idle(timeout)
+        if as_role:
+            self.log_in(STAFF[as_role], PASSWORD, timeout)
         if wait_for:
             self.page.wait_for_selector(wait_for, timeout=timeout)
         return self.page
+
+    def log_in(self, name: str, password: str, timeout: float = 60_000) -> None:
+        """Type ``name`` and ``password`` into the page's log-in form and submit it."""
+        self.page.locator(".st-key-login_main_name input").fill(name)
+        self.page.locator(".st-key-login_main_password input").fill(password)
+        self.page.locator(".st-key-login_main_submit button").click()
+        self.wait_idle(timeout)
 
     def wait_idle(self, timeout: float = 60_000) -> None:
         """Wait until the script has finished running (no 'Running...' status widget)."""

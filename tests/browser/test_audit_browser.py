@@ -21,9 +21,12 @@ def _people_changed_values(url: str) -> None:
     from dashboard import review
     from dashboard.store import db
 
+    from dashboard.users import User
+
     engine = db.connect(url)
-    review.enter(engine, "21040", "INF_4G_COVERAGE", "9T/2025", "chị Lan", 97.0, note="Theo công văn của xã")
-    review.enter(engine, "21040", "INF_4G_COVERAGE", "9T/2025", "<b>anh Minh</b>", 98.0)
+    review.enter(engine, "21040", "INF_4G_COVERAGE", "9T/2025", User("chị Lan", "editor"), 97.0,
+                 note="Theo công văn của xã")
+    review.enter(engine, "21040", "INF_4G_COVERAGE", "9T/2025", User("<b>anh Minh</b>", "editor"), 98.0)
     engine.dispose()
 
 
@@ -44,7 +47,7 @@ def _inside(page, selector: str, size: str) -> None:
 @pytest.mark.parametrize("size", ["projector", "office"])
 def test_audit_page_lists_changes_in_vietnamese_and_downloads_csv(offline_page, size):
     view = offline_page(size)
-    page = view.open("nhat-ky", wait_for='[data-testid="stDataFrame"]')
+    page = view.open("nhat-ky", wait_for='[data-testid="stDataFrame"]', as_role="admin")
     assert page.inner_text("h1") == "Nhật ký thay đổi"
     main = page.inner_text('[data-testid="stMain"]')
     assert "mục khớp" in main and not _english(main), _english(main)

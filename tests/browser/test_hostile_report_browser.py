@@ -11,7 +11,9 @@ import os
 
 import pytest
 
-from browser.conftest import CHROMIUM, OfflinePage, streamlit_server
+from conftest import EDITOR
+
+from browser.conftest import CHROMIUM, OfflinePage, _staff_accounts, streamlit_server
 from conftest import seeded_copy
 
 pytestmark = pytest.mark.browser
@@ -42,9 +44,10 @@ def hostile_server(request, tmp_path_factory):
 
     url = seeded_copy(request, tmp_path_factory.mktemp("hostile"))
     engine = db.connect(url)
-    result = ingest(engine, read_bytes(REPORT.encode("utf-8"), FILE_NAME))
+    result = ingest(engine, read_bytes(REPORT.encode("utf-8"), FILE_NAME), actor=EDITOR)
     assert result.parsed.commune.code == COMMUNE and result.status == "imported"
     engine.dispose()
+    _staff_accounts(url)
     with streamlit_server(url) as base:
         yield base
 
@@ -76,7 +79,7 @@ def test_hostile_report_text_stays_text(hostile_server, browser, path, wait_for,
     dialogs: list[str] = []
     view.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
-        page = view.open(path, wait_for=wait_for)
+        page = view.open(path, wait_for=wait_for, as_role="editor" if path == "duyet-bao-cao" else None)
         for expander in page.locator('[data-testid="stExpander"] summary').all()[:4]:
             expander.click()  # open the report's sections so their text is on the page
         view.wait_idle()

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("size", ["projector", "office"])
 def test_review_page_lists_imported_reports_with_evidence(offline_page, size):
     view = offline_page(size)
-    page = view.open("duyet-bao-cao", wait_for='[data-testid="stDataFrame"]')
+    page = view.open("duyet-bao-cao", wait_for='[data-testid="stDataFrame"]', as_role="editor")
     assert "Nhập và duyệt báo cáo" in page.inner_text("h1")
     chosen = " ".join(page.eval_on_selector_all(
         '[data-testid="stSelectbox"]', "els => els.map(e => e.innerText + ' ' + [...e.querySelectorAll('input')]"
@@ -25,7 +25,7 @@ def test_review_page_lists_imported_reports_with_evidence(offline_page, size):
 
 def test_upload_imports_a_word_report(offline_page, tmp_path):
     view = offline_page("projector")
-    page = view.open("duyet-bao-cao")
+    page = view.open("duyet-bao-cao", as_role="editor")
     report = rf.xa_with_word_numbering(tmp_path / "binh-son-quy-3.docx")
     page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(report))
     page.get_by_text("binh-son-quy-3.docx").first.wait_for(timeout=30_000)

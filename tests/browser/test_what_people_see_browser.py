@@ -185,7 +185,7 @@ ENGLISH_ON_REVIEW = ("Upload", "200MB", "Drag and drop", "Choose an option", "No
 def test_review_page_has_no_english_or_raw_values_and_accepts_a_whole_report_at_once(offline_page, size):
     view = offline_page(size)
     _warm(view)
-    page = view.open("duyet-bao-cao", wait_for='[data-testid="stDataFrame"]')
+    page = view.open("duyet-bao-cao", wait_for='[data-testid="stDataFrame"]', as_role="editor")
     page.wait_for_timeout(1000)
     text = page.inner_text(MAIN)
     found = [w for w in ENGLISH_ON_REVIEW if re.search(rf"\b{re.escape(w)}\b", text)]

@@ -1,0 +1,89 @@
+"""What a page costs the server and the network, for the benchmark (:mod:`dashboard.bench`).
+
+A page is run by Streamlit's AppTest, the script runner a server uses, against a database URL.
+Bytes sent are the serialized sizes of the ForwardMsgs the run enqueues for the browser (what
+the websocket carries, less its few bytes of framing): every delta, the plotly figures' JSON,
+the dataframes' Arrow tables.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from contextlib import contextmanager
+
+
+@contextmanager
+def _counting():
+    """Count the bytes of every ForwardMsg enqueued while inside (``sent["bytes"]``)."""
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    sent = {"bytes": 0, "messages": 0}
+    original = ForwardMsgQueue.enqueue
+
+    def enqueue(self, msg):
+        sent["bytes"] += msg.ByteSize()
+        sent["messages"] += 1
+        return original(self, msg)
+
+    ForwardMsgQueue.enqueue = enqueue
+    try:
+        yield sent
+    finally:
+        ForwardMsgQueue.enqueue = original
+
+
+@contextmanager
+def _database(url: str):
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def page(path: str, url: str, repeat: int = 3, params: dict | None = None) -> dict[str, float]:
+    """One page's first run (cold caches, as the first visitor after a change), its warm runs
+    (median of ``repeat``), and the bytes one visit sends the browser."""
+    from streamlit.testing.v1 import AppTest
+
+    def run() -> tuple[float, int]:
+        at = AppTest.from_file(path, default_timeout=600)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        with _counting() as sent:
+            start = time.perf_counter()
+            at.run()
+            elapsed = (time.perf_counter() - start) * 1000
+        if at.exception:
+            raise RuntimeError(f"{path}: {at.exception[0].message}")
+        return elapsed, sent["bytes"]
+
+    with _database(url):
+        cold, sent = run()
+        warm = [run()[0] for _ in range(repeat)]
+    return {"cold ms": cold, "warm ms": statistics.median(warm), "bytes sent": float(sent)}
+
+
+def peak_memory_mib() -> float:
+    """This process's peak resident memory so far, in MiB.
+
+    On Linux the high-water mark of this program's own memory (``VmHWM``): ``getrusage`` would
+    also count what the parent held when it started this process (kept across ``exec``).
+    """
+    import resource
+    import sys
+
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
