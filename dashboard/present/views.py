@@ -371,6 +371,22 @@ def describe_change(before: str | None, after: str | None, lang: str = "vi", ski
     return "; ".join(parts) or "—"
 
 
+def users_view(frame: pd.DataFrame, role_name, lang: str = "vi") -> pd.DataFrame:
+    """The user list as an administrator reads it: labelled columns, role names, a lock's end time."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+
+    def when(value) -> str:
+        return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
+
+    return pd.DataFrame({
+        t("login_name"): frame["name"],
+        t("user_display"): frame["display_name"].fillna(""),
+        t("user_role"): [role_name(r, lang) for r in frame["role"]],
+        t("user_state"): [t("user_state_disabled") if off else t("user_state_active") for off in frame["disabled"]],
+        t("user_locked_until"): [when(v) for v in frame["locked_until"]],
+    })
+
+
 def audit_view(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The audit log as shown: time (dd/mm/yyyy HH:MM), who, what was done to what, and the change."""
     def action(a: str) -> str:

@@ -270,11 +270,10 @@ def audit_table() -> None:
 def admin_panel(actor: User) -> None:
     """Users and roles, whether viewers must log in, and demo data removal (each confirmed, audited)."""
     from dashboard import demo, users
+    from dashboard.present import views
 
     frame = users.listing(engine())
-    shown = frame[["name", "display_name", "role", "disabled", "locked_until"]].copy()
-    shown["role"] = [users.role_name(r, lang()) for r in shown["role"]]
-    dataframe(shown, key="users_table")
+    dataframe(views.users_view(frame, users.role_name, lang()), key="users_table")
     with errors_shown():
         with st.form("user_add", clear_on_submit=True):
             st.markdown(f"**{t('user_add')}**")

@@ -144,7 +144,7 @@ def test_english_survives_page_changes_and_a_reload(offline_page):
     _warm(view)
     page = view.open(f"?lang=en&{KY}", wait_for='[data-testid="stDataFrame"]')
     assert page.inner_text("h1") == "Overview"
-    for link, title in (("Indicators", "Indicators"), ("Communes", "Communes"), ("Import and review reports", "Import and review reports"),
+    for link, title in (("Indicators", "Indicators"), ("Communes", "Communes"), ("Map", "Map"),
                         ("Overview", "Overview")):
         page.get_by_role("link", name=link).first.click()
         view.wait_idle()
