@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
+from dashboard import i18n
 from dashboard import audit, catalog, review, setup
 from dashboard.audit import AuditFilter
 from dashboard.ingest import ingest, read_bytes
@@ -102,6 +103,27 @@ def test_pages_split_the_list_without_overlap(logged, page, size, expected):
 ])
 def test_kinds_of_change_read_in_plain_words(action, lang, says):
     assert audit.action_name(action, lang) == says
+
+
+def _audited_kinds() -> set[tuple[str, str]]:
+    """Every (action, entity) the library writes to the audit log with literal words."""
+    import re
+
+    found = set()
+    for path in (Path(__file__).resolve().parent.parent / "dashboard").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'audit\(\w+, [^,()]+(?:\([^()]*\))?, "([a-z_]+)", "([a-z_]+)"', text))
+        found |= {(a, e) for a1, a2, e in re.findall(r'"([a-z_]+)" if \w+ else "([a-z_]+)", "([a-z_]+)"', text)
+                  for a in (a1, a2)}
+    return found
+
+
+def test_every_kind_of_change_the_library_writes_has_a_name_in_both_languages():
+    kinds = _audited_kinds()
+    assert len(kinds) >= 10, kinds  # the scan finds the library's audit calls
+    missing = [(lang, key) for action, entity in kinds for lang in ("vi", "en")
+               for key in (f"action_{action}", f"entity_{entity}") if key not in i18n.LABELS]
+    assert not missing, missing
 
 
 def test_choices_list_people_and_kinds_from_the_log(logged):
