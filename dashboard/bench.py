@@ -242,34 +242,13 @@ def national_url(url: str | None, cache: Path) -> str:
 @contextmanager
 def temporary_postgres() -> Iterator[str]:
     """A throwaway PostgreSQL cluster on loopback (Debian's server binaries), its URL, removed after."""
-    import shutil
-    import socket
+    from dashboard.store.pg_local import start_cluster
 
-    tools = {n: sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{n}")) for n in ("initdb", "pg_ctl")}
-    if not all(tools.values()):
-        raise RuntimeError("Chưa cài PostgreSQL (make install-test cài gói postgresql).")
-    initdb, pg_ctl = str(tools["initdb"][-1]), str(tools["pg_ctl"][-1])
-    home = Path(tempfile.mkdtemp(prefix="dashboard-bench-pg-"))
-    data = home / "data"
-    data.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(home, "postgres")
-        shutil.chown(data, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(run_as + [initdb, "-D", str(data), "-U", "dash", "-A", "trust", "-E", "UTF8",
-                             "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run(run_as + [pg_ctl, "-D", str(data), "-l", str(data / "log"), "-w", "-o",
-                             f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
+    url, stop = start_cluster("dashboard-bench-pg-")
     try:
-        yield f"postgresql+psycopg://dash@127.0.0.1:{port}/postgres"
+        yield url
     finally:
-        subprocess.run(run_as + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+        stop()
 
 
 def _fresh_database(url: str) -> str:

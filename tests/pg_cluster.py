@@ -11,19 +11,10 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql")
+from dashboard.store.pg_local import pg_tool, start_cluster
 
-
-def pg_tool(name: str) -> str | None:
-    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
-    return str(found[-1]) if found else shutil.which(name)
 
 
 def available() -> str | None:
@@ -88,28 +79,6 @@ def start() -> PgServer:
     """Start a cluster (or use ``TEST_DATABASE_URL``); the caller stops it."""
     if os.environ.get("TEST_DATABASE_URL"):
         return PgServer(os.environ["TEST_DATABASE_URL"])
-    initdb, pg_ctl = pg_tool("initdb"), pg_tool("pg_ctl")
-    # Not under pytest's temp root: that is private to root, and the server runs as postgres.
-    home = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
-    data = home / "data"
-    data.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(home, "postgres")
-        shutil.chown(data, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(run_as + [initdb, "-D", str(data), "-U", "dash", "-A", "trust", "-E", "UTF8",
-                             "--locale=C.UTF-8"], check=True, capture_output=True)
-    options = (f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    subprocess.run(run_as + [pg_ctl, "-D", str(data), "-l", str(data / "log"), "-w", "-o", options, "start"],
-                   check=True, capture_output=True)
-
-    def stop() -> None:
-        subprocess.run(run_as + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
-
-    return PgServer(f"postgresql+psycopg://dash@127.0.0.1:{port}/postgres", stop)
+    url, stop = start_cluster("dashboard-pg-", "-c fsync=off -c synchronous_commit=off "
+                                               "-c full_page_writes=off -c max_connections=200")
+    return PgServer(url, stop)
