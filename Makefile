@@ -35,13 +35,13 @@ run: install
 	$(BIN)/python -m dashboard init --if-missing $(if $(DB),--db $(DB))
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Install the test dependencies and run the suite twice: the whole suite on SQLite files, then
-# everything but the browser tests (they drive the same pages; run them on PostgreSQL with
-# `TEST_BACKEND=postgresql pytest tests/browser`) on a throwaway PostgreSQL server on loopback
-# (TEST_BACKEND=postgresql, tests/pg_cluster.py). Fails if either pass fails; the last line sums up both.
+# Install the test dependencies and run the whole suite twice, browser tests included: on SQLite
+# files, then on a throwaway PostgreSQL server on loopback (TEST_BACKEND=postgresql,
+# tests/pg_cluster.py; the browser tests' Streamlit server then reads PostgreSQL too). Fails if
+# either pass fails; the last line sums up both.
 test: install-test
 	@t0=$$(date +%s); $(BIN)/python -m pytest $(PYTEST_ARGS); sqlite=$$?; \
-	t1=$$(date +%s); TEST_BACKEND=postgresql $(BIN)/python -m pytest --ignore=tests/browser $(PYTEST_ARGS); pg=$$?; \
+	t1=$$(date +%s); TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS); pg=$$?; \
 	t2=$$(date +%s); \
 	verdict() { if [ "$$1" = 0 ]; then echo "đạt"; else echo "LỖI (mã $$1)"; fi; }; \
 	echo "make test — SQLite: $$(verdict $$sqlite), $$(( (t1 - t0) / 60 )) phút $$(( (t1 - t0) % 60 )) giây;" \
@@ -52,7 +52,7 @@ test: install-test
 # national databases takes minutes; the SQLite one is kept in bench-results/ and reused);
 # writes bench-results/bench-*.json and prints the table the README quotes.
 bench: install-test
-	$(BIN)/python -m dashboard bench --national --pg --repeat 3 --national-db bench-results/national.sqlite
+	$(BIN)/python -m dashboard bench --national --pg --browser --repeat 3 --national-db bench-results/national.sqlite
 
 clean:
 	rm -rf $(VENV) data/dashboard.sqlite* .pytest_cache screenshots

@@ -93,7 +93,7 @@ def csv_figures(engine, period: str, repeat: int) -> dict[str, float]:
         csv_path = Path(tmp) / "period.csv"
         ours, theirs, out = [], [], b""
         tool = _sqlite_utils(engine)
-        sql = str(export.export_query(period).compile(engine, compile_kwargs={"literal_binds": True}))
+        sql = str(export.csv_query(engine, period).compile(engine, compile_kwargs={"literal_binds": True}))
         for _ in range(repeat):
             start = time.perf_counter()
             rows = export.write_period(engine, period, queries.Filters(), csv_path, "csv")[1]
@@ -158,6 +158,63 @@ def _pages_child(url: str, repeat: int) -> None:
             out[f"page {name}: {key}"] = value
     out["server peak memory MiB (all pages)"] = measure.peak_memory_mib()
     print(json.dumps(out))
+
+
+# --- the browser: time to the first chart in Chromium ------------------------------------------
+
+# Each page and what shows it is there: its first chart (the commune page has none: its table).
+BROWSER_PAGES = {"overview": ("tong-quan", "chart"), "explorer": ("chi-tieu", "chart"),
+                 "commune": ("xa?xa={commune}", "table"), "map": ("ban-do", "chart"),
+                 "meeting": ("trinh-chieu", "chart")}
+# Drawn, in the page or in a component's frame (same origin): the element has a size.
+_DRAWN = """(what) => {
+    const selector = what === 'chart' ? '.js-plotly-plot .main-svg' : '[data-testid="stDataFrame"] canvas';
+    return [document, ...[...document.querySelectorAll('iframe')].map(f => {
+        try { return f.contentDocument; } catch (e) { return null; } })].some(d => d &&
+        [...d.querySelectorAll(selector)].some(s => s.getBoundingClientRect().width > 0)); }"""
+
+
+def browser_figures(url: str, repeat: int = 3) -> dict[str, float]:
+    """Milliseconds from asking for a page to its first chart drawn, in headless Chromium on
+    localhost (every other request blocked), against a Streamlit server serving ``url``: the
+    median of ``repeat`` visits after one that warms the server's caches and the browser's."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.commands import loadtest
+    from dashboard.store import db
+
+    engine = db.connect(url)
+    commune = str(queries.communes(engine)["code"].iloc[0])
+    engine.dispose()
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = loadtest._start_server(url, Path(tmp) / "streamlit.log")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=loadtest.CHROMIUM, headless=True,
+                                            args=["--no-sandbox", "--disable-gpu",
+                                                  "--disable-background-networking", "--no-first-run"])
+                context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                              else route.abort())
+                page = context.new_page()
+                for name, (path, what) in BROWSER_PAGES.items():
+                    runs = []
+                    for _ in range(repeat + 1):
+                        start = time.perf_counter()
+                        page.goto(f"{base}/{path.format(commune=commune)}", wait_until="commit", timeout=180_000)
+                        try:
+                            page.wait_for_function(_DRAWN, arg=what, timeout=180_000, polling=20)
+                        except Exception as exc:  # which page, not only Playwright's timeout
+                            raise RuntimeError(f"trang {path}: không thấy {'biểu đồ' if what == 'chart' else 'bảng'} "
+                                           "nào sau 180 s") from exc
+                        runs.append((time.perf_counter() - start) * 1000)
+                    out[f"browser: first {what} drawn, {name} (warm) ms"] = statistics.median(runs[1:])
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return out
 
 
 # --- databases ---------------------------------------------------------------------------------
@@ -263,7 +320,8 @@ def _fresh_database(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def run_scales(url: str | None, national: bool, pages: bool, cache: Path, repeat: int = 5) -> dict:
+def run_scales(url: str | None, national: bool, pages: bool, cache: Path, repeat: int = 5,
+               browser: bool = False) -> dict:
     """The figures of one backend: province (a fresh demo database) and, when asked, national."""
     from dashboard.store import db
 
@@ -275,6 +333,8 @@ def run_scales(url: str | None, national: bool, pages: bool, cache: Path, repeat
         engine.dispose()
         if pages:
             out["province"].update(page_figures(purl))
+        if browser:
+            out["province"].update(browser_figures(purl))
     if national:
         start = time.perf_counter()
         nurl = national_url(_fresh_database(url) if url else None, cache)
@@ -284,6 +344,8 @@ def run_scales(url: str | None, national: bool, pages: bool, cache: Path, repeat
         engine.dispose()
         if pages:
             out["national"].update(page_figures(nurl, 2))
+        if browser:
+            out["national"].update(browser_figures(nurl))
     return out
 
 
@@ -320,6 +382,8 @@ def add_command(sub, add) -> None:
     p.add_argument("--pg", action="store_true", help="đo thêm trên PostgreSQL (một cụm tạm trên máy này)")
     p.add_argument("--pg-url", help="đo thêm trên PostgreSQL có sẵn (mỗi quy mô một CSDL mới trên máy chủ đó)")
     p.add_argument("--no-pages", action="store_true", help="bỏ qua phần đo từng trang (AppTest)")
+    p.add_argument("--browser", action="store_true",
+                   help="đo thêm thời gian tới biểu đồ đầu tiên trong Chromium (cần /usr/bin/chromium)")
     p.add_argument("--repeat", type=int, default=5, help="số lần chạy mỗi phép đo (lấy trung vị)")
     p.add_argument("--out", default="bench-results", help="thư mục ghi kết quả JSON (mặc định bench-results)")
 
@@ -328,12 +392,12 @@ def _run(args) -> int:
     results: dict = {"machine": machine()}
     cache = Path(args.national_db)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    results["sqlite"] = run_scales(None, args.national, not args.no_pages, cache, args.repeat)
+    results["sqlite"] = run_scales(None, args.national, not args.no_pages, cache, args.repeat, args.browser)
     if args.pg_url:
-        results["postgresql"] = run_scales(args.pg_url, args.national, not args.no_pages, cache, args.repeat)
+        results["postgresql"] = run_scales(args.pg_url, args.national, not args.no_pages, cache, args.repeat, args.browser)
     elif args.pg:
         with temporary_postgres() as url:
-            results["postgresql"] = run_scales(url, args.national, not args.no_pages, cache, args.repeat)
+            results["postgresql"] = run_scales(url, args.national, not args.no_pages, cache, args.repeat, args.browser)
     results["machine"]["load average at end"] = [round(x, 2) for x in os.getloadavg()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ def test_the_csv_is_what_sqlite_utils_writes_for_the_same_query(seeded_url, seed
     cli = Path(sys.executable).with_name("sqlite-utils")
     if not cli.exists() and not shutil.which("sqlite-utils"):
         pytest.skip("sqlite-utils command is not installed")
-    query = export.export_query("9T/2025")
+    query = export.csv_query(seeded_engine, "9T/2025")
     sql = str(query.compile(seeded_engine, compile_kwargs={"literal_binds": True}))
     theirs = subprocess.run([str(cli if cli.exists() else "sqlite-utils"), "query",
                              seeded_url.removeprefix("sqlite:///"), sql, "--csv"],

@@ -108,6 +108,19 @@ def test_csv_export_neutralises_formula_cells_and_keeps_numbers(hostile_snapshot
     assert len(rows) == len(frame) and all(r["Kết quả"] for r in rows)
 
 
+def test_streamed_csv_guards_formulas_in_sql_as_the_page_does(hostile_snapshot, seeded_engine, tmp_path):
+    """The period CSV guards formula-like text in the database's query: the same file, byte for
+    byte, as the page's snapshot, whichever backend runs it."""
+    frame, meta = hostile_snapshot
+    page = export.write(frame, meta, tmp_path / "page.csv", "csv").read_bytes()
+    out, rows, _ = export.write_period(seeded_engine, meta["Kỳ báo cáo"],
+                                       queries.Filters(indicator="GOV_DOSSIER_ONLINE_RATE"), tmp_path / "s.csv", "csv")
+    streamed = out.read_bytes()
+    assert rows == len(frame) and streamed == page
+    cells = {r["Câu trích trong báo cáo"] for r in csv.DictReader(io.StringIO(streamed.decode("utf-8-sig"), newline=""))}
+    assert {"'" + f for f in FORMULAS} <= cells
+
+
 def test_xlsx_export_writes_text_as_strings_never_formulas(hostile_snapshot, tmp_path):
     frame, meta = hostile_snapshot
     out = export.write(frame, meta, tmp_path / "x.xlsx", "xlsx")

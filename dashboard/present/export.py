@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Engine, Select, case, literal, select
+from sqlalchemy import Engine, Integer, Select, case, cast, func, literal, select
 
 from dashboard.store import queries, rollups
 from dashboard.errors import ExportError
@@ -201,24 +201,47 @@ CHUNK_ROWS = 5_000
 XLSX_WIDTH_ROWS = 200  # column widths are measured on the first rows, as in :func:`xlsx_bytes`
 
 
-def export_query(period: str, filters: queries.Filters = queries.Filters()) -> Select:
-    """The snapshot of ``period`` as one SQL query whose columns are the snapshot's own headers."""
+def export_query(period: str, filters: queries.Filters = queries.Filters(), *, guarded: bool = False,
+                 dialect: str = "") -> Select:
+    """The snapshot of ``period`` as one SQL query whose columns are the snapshot's own headers.
+
+    ``guarded`` (the CSV): text cells that would start a formula get their ``'`` in SQL
+    (:func:`neutralise`, done by the database), and on SQLite (``dialect="sqlite"``), whose
+    columns take any type, whole numbers come back as integers (:func:`_plain_number`), so
+    the rows go from the cursor to the file untouched. XLSX marks formula-like text itself.
+    """
     grid = rollups.commune_rows(period, parse_period(period).year, queries._scope(filters),
                                 filters.status).subquery("snapshot")
     columns = []
     for key, header in COLUMNS.items():
         if key == "period":
-            columns.append(literal(period).label(header))
+            column = literal(period)
         elif key == "origin":
-            columns.append(case(ORIGIN_VI, value=grid.c.origin).label(header))
+            column = case(ORIGIN_VI, value=grid.c.origin)
         elif key == "pillar":  # the pillar's name, as on the page's snapshot
             from dashboard.present import views
 
             names = {code: views.pillar_name(code) for code in views.PILLARS}
-            columns.append(case(names, value=grid.c.pillar, else_=grid.c.pillar).label(header))
+            column = case(names, value=grid.c.pillar, else_=grid.c.pillar)
         else:
-            columns.append(grid.c[key].label(header))
+            column = grid.c[key]
+        if guarded and key not in NUMBER_COLUMNS:
+            column = _formula_guard(column)
+        elif guarded and dialect == "sqlite":
+            column = case((column == cast(column, Integer), cast(column, Integer)), else_=column)
+        columns.append(column.label(header))
     return select(*columns).order_by(grid.c.position, grid.c.commune_code)
+
+
+def _formula_guard(column):
+    """``'`` before a text that a spreadsheet would run as a formula (:func:`neutralise`, in SQL)."""
+    starts = func.substr(column, 1, 1).in_([literal(c) for c in FORMULA_START])
+    return case((starts, literal("'") + column), else_=column)
+
+
+def csv_query(engine: Engine, period: str, filters: queries.Filters = queries.Filters()) -> Select:
+    """The query :func:`stream_csv` writes: :func:`export_query`, guarded, for ``engine``'s database."""
+    return export_query(period, filters, guarded=True, dialect=engine.dialect.name)
 
 
 def _chunks(engine: Engine, query: Select) -> Iterator[list[tuple]]:
@@ -228,14 +251,42 @@ def _chunks(engine: Engine, query: Select) -> Iterator[list[tuple]]:
             yield [tuple(row) for row in part]
 
 
+def _cursor_chunks(engine: Engine, query: Select) -> Iterator[list[tuple]]:
+    """The rows of ``query`` as the DB-API cursor gives them, ``CHUNK_ROWS`` at a time (SQLite's
+    cursor steps through the result: nothing is held beyond one chunk)."""
+    compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[name] for name in compiled.positiontup] if compiled.positional else params
+    with engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(str(compiled), args)
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                yield rows
+        finally:
+            cursor.close()
+
+
 def stream_csv(engine: Engine, query: Select, out: Path) -> int:
-    """Write ``query``'s rows to ``out`` as CSV (UTF-8 with BOM), chunk by chunk; return the row count."""
+    """Write the rows of ``query`` (a :func:`csv_query`) to ``out`` as CSV (UTF-8 with BOM), chunk
+    by chunk; return the row count. On SQLite the query already wrote every cell as the file holds
+    it, so the cursor's rows go straight to the writer; elsewhere whole numbers become integers here."""
     count = 0
+    numbers = [i for i, key in enumerate(COLUMNS) if key in NUMBER_COLUMNS]
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")  # CRLF, as csv_bytes and Excel
         writer.writerow([neutralise(h) for h in query.selected_columns.keys()])
+        if engine.dialect.name == "sqlite":
+            for rows in _cursor_chunks(engine, query):
+                writer.writerows(rows)
+                count += len(rows)
+            return count
         for rows in _chunks(engine, query):
-            writer.writerows([neutralise(_plain_number(v)) for v in row] for row in rows)
+            for row in rows:
+                row = list(row)
+                for i in numbers:
+                    row[i] = _plain_number(row[i])
+                writer.writerow(row)
             count += len(rows)
     return count
 
@@ -306,9 +357,11 @@ def write_period(engine: Engine, period: str | None, filters: queries.Filters, o
         raise ExportError("Cơ sở dữ liệu chưa có số liệu nào để xuất.")
     meta = stamp(period, filters, description=described(filters))
     target = _target(out, meta, fmt)
-    query = export_query(period, filters)
     try:
-        rows = stream_csv(engine, query, target) if fmt == "csv" else stream_xlsx(engine, query, meta, target)
+        if fmt == "csv":
+            rows = stream_csv(engine, csv_query(engine, period, filters), target)
+        else:
+            rows = stream_xlsx(engine, export_query(period, filters), meta, target)
     except OSError as exc:
         raise ExportError(f"Không ghi được tệp {target}: {exc.strerror}") from exc
     return target, rows, meta

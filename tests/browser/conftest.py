@@ -197,12 +197,20 @@ class OfflinePage:
             self.page.wait_for_selector(wait_for, timeout=timeout)
         return self.page
 
-    def log_in(self, name: str, password: str, timeout: float = 60_000) -> None:
-        """Type ``name`` and ``password`` into the page's log-in form and submit it."""
+    def log_in(self, name: str, password: str, timeout: float = 60_000, expect: str | None = None) -> None:
+        """Type ``name`` and ``password`` into the page's log-in form and submit it; with ``expect``,
+        wait until the main area says it (a slower server answers after the status widget's pause)."""
         self.page.locator(".st-key-login_main_name input").fill(name)
         self.page.locator(".st-key-login_main_password input").fill(password)
         self.page.locator(".st-key-login_main_submit button").click()
         self.wait_idle(timeout)
+        if expect is not None:
+            self.wait_text(expect, timeout=timeout)
+
+    def wait_text(self, text: str, scope: str = '[data-testid="stMain"]', timeout: float = 60_000) -> None:
+        """Wait until the element ``scope`` contains ``text``."""
+        self.page.wait_for_function("([scope, text]) => (document.querySelector(scope) || {}).innerText"
+                                    "?.includes(text)", arg=[scope, text], timeout=timeout)
 
     def wait_idle(self, timeout: float = 60_000) -> None:
         """Wait until the script has finished running (no 'Running...' status widget)."""

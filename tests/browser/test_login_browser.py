@@ -79,8 +79,9 @@ def test_an_editor_logs_in_reviews_and_logs_out_in_one_browser_session(offline_p
 def test_wrong_passwords_lock_the_account_and_say_until_when(offline_page):
     view = offline_page("office")
     page = view.open("duyet-bao-cao", wait_for=".st-key-login_main_name input")
-    for _ in range(5):
-        view.log_in(LOCKED_NAME, "sai-mat-khau")
+    for left in (4, 3, 2, 1):  # each wrong password counted, and the page says how many are left
+        view.log_in(LOCKED_NAME, "sai-mat-khau", expect=f"Còn {left} lần thử")
+    view.log_in(LOCKED_NAME, "sai-mat-khau", expect="tạm khoá")
     said = page.inner_text('[data-testid="stMain"]')
     assert "tạm khoá" in said and "15 phút" in said, said
     view.log_in(LOCKED_NAME, PASSWORD)  # even the right password waits for the lock to end
