@@ -7,6 +7,7 @@ The real file of the 96 communes is third-party test data beside the project
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import unicodedata
 import zipfile
@@ -210,8 +211,20 @@ def test_bad_files_give_a_vietnamese_message_and_change_nothing(name, content, m
     path.write_bytes(content)
     before = state(seeded_url)
     assert main(["geo", "import", str(path), "--db", seeded_url]) == 1
-    assert message in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert message in said
+    assert not ENGLISH.search(said), said  # the reader's own words go to the log, not to the person
     assert state(seeded_url) == before
+
+
+ENGLISH = re.compile(r"\b(not|failed|error|recognized|recognised|invalid|unable|cannot|file)\b", re.I)
+
+
+def test_an_unknown_crs_is_explained_in_vietnamese(seeded_url, real, capsys):
+    assert main(["geo", "import", str(REAL_GEOJSON), "--db", seeded_url, "--crs", "vn-2000-sai"]) == 1
+    said = capsys.readouterr().err
+    assert "Không hiểu hệ toạ độ «vn-2000-sai»" in said and "vn2000-tm3-108" in said
+    assert not ENGLISH.search(said), said
 
 
 def test_upload_from_the_admin_page_uses_the_same_import(seeded_engine, real):

@@ -72,7 +72,9 @@ def parse_crs(text: str | None) -> CRS | None:
     try:
         return CRS.from_user_input(CRS_ALIASES.get(text.strip().lower(), text))
     except CRSError as exc:
-        raise BoundaryError(f"Không hiểu hệ toạ độ «{text}»: {exc}") from exc
+        log.info("CRS %r: %s", text, exc)  # the library's words, for the log
+        raise BoundaryError(f"Không hiểu hệ toạ độ «{text}»: hãy ghi mã EPSG (ví dụ EPSG:4326), một tên "
+                            f"viết tắt ({', '.join(CRS_ALIASES)}) hoặc chuỗi WKT/PROJ.") from exc
 
 
 _ESRI_TOWGS84 = re.compile(r"using_towgs84_([-0-9_]+)$")
@@ -141,7 +143,9 @@ def read(path: Path | str, crs: str | None = None) -> gpd.GeoDataFrame:
     try:
         frames = [gpd.read_file(source, layer=layer, engine="pyogrio") for layer in _layers(source)]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError) as exc:
-        raise BoundaryError(f"Không đọc được tệp «{path.name}»: {exc}") from exc
+        log.info("%s: %s", path.name, exc)  # the reader's words, for the log
+        raise BoundaryError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng hoặc nội dung không phải "
+                            f"{FORMATS[path.suffix.lower()]}.") from exc
     frames = [f for f in frames if not f.empty]
     if not frames:
         raise BoundaryError(f"Tệp «{path.name}» không có đối tượng nào.")
