@@ -20,7 +20,7 @@ def body() -> None:
     ui.history_table(kpis[["name", "value_text", "target_text", "province_text", "status_text", "origin_text"]].rename(
         columns={"name": ui.t("indicator"), "value_text": ui.t("value"), "target_text": ui.t("target"),
                  "province_text": ui.t("province"), "status_text": ui.t("status"),
-                 "origin_text": ui.t("origin")}), kpis.assign(commune_code=code), key="commune_kpis", period=period)
+                 "origin_text": ui.t("origin")}), kpis.assign(commune_code=code), key="commune_kpis", period=period, content=code)
     ui.subheader(ui.t("report"))
     query, scope = ui.search_box()
     if query and scope == "all":

@@ -21,6 +21,7 @@ def body() -> None:
     described = views.describe_filters(filters, lang, views.indicator_name_map(indicators, lang))
     ui.caption(ui.t("rows_shown", n=i18n.number(total, lang=lang), period=period, filters=described))
     ui.history_table(views.explorer_view(table, lang, start=offset + 1), table, key="explorer_table", period=period,
+                     content=(filters, sort, page),
                      height=min(560, 35 * len(table) + 40))
     ui.pager("trang", total)
     ui.period_downloads(period, filters, views.describe_filters(filters, "vi", views.indicator_name_map(indicators)))

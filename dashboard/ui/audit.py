@@ -141,9 +141,19 @@ def history_button(commune: str, indicator: str | None, period: str, key: str, w
         open_history(commune, indicator, period)
 
 
-def history_table(shown: pd.DataFrame, keys: pd.DataFrame, key: str, period: str, **kwargs) -> None:
+def history_table(shown: pd.DataFrame, keys: pd.DataFrame, key: str, period: str, content: object = None,
+                  **kwargs) -> None:
     """A table whose row, once clicked, opens that value's history (``keys``: commune_code and
-    indicator_code of each shown row, in the same order)."""
+    indicator_code of each shown row, in the same order).
+
+    ``content`` says what the rows are (filters, sort, page, commune): another content is another
+    table, with no row chosen yet, so row 1 of page 2 opens its own history after row 1 of page 1,
+    and a new page never opens the history of whatever row took the old choice's place.
+    """
+    import hashlib
+
+    if content is not None:
+        key = f"{key}-{hashlib.sha1(repr((period, content)).encode()).hexdigest()[:10]}"
     event = st.dataframe(shown, hide_index=True, width="stretch", key=key, on_select="rerun",
                          selection_mode="single-row", **kwargs)
     st.caption(t("history_table_hint"))

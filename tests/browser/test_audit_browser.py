@@ -104,3 +104,32 @@ def test_a_click_on_an_explorer_row_opens_that_value_history(offline_page):
     _inside(page, '[role="dialog"]', "office")
     view.screenshot("lich-su-tu-bang-chi-tieu")
     assert not view.errors_on_page() and not view.console_errors, view.console_errors
+
+
+def _click_first_row(page) -> str:
+    """Click the first row's selection marker of the explorer table; return the dialog's text."""
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    dialog = page.locator('[role="dialog"]')
+    dialog.wait_for(timeout=30_000)
+    return dialog.inner_text()
+
+
+def test_row_one_of_the_next_page_opens_its_own_history(offline_page):
+    """The same row number on another page is another value: a click there opens it, and turning
+    the page alone opens nothing."""
+    view = offline_page("office")
+    page = view.open("chi-tieu?ky=9T/2025", wait_for='[data-testid="stDataFrame"]')
+    first = _click_first_row(page)
+    page.keyboard.press("Escape")
+    page.locator('[role="dialog"]').wait_for(state="detached", timeout=30_000)
+    page.locator('.st-key-trang [data-testid="stNumberInputStepUp"]').click()
+    view.wait_idle()
+    view.wait_text("Trang 2/")
+    assert not page.locator('[role="dialog"]').count(), "turning the page opened a history"
+    view.screenshot("bang-chi-tieu-trang-2")
+    second = _click_first_row(page)
+    assert "Lịch sử giá trị" in second and second != first, (first, second)
+    assert not view.errors_on_page() and not view.console_errors, view.console_errors
