@@ -28,7 +28,7 @@ def body() -> None:
         ui.metric(ui.t("communes_lagging"), f"{i18n.number(len(lagging), lang=lang)}/{total}")
     ui.subheader(ui.t("targets_by_pillar"))
     ui.status_legend()
-    ui.pillar_panels(table)
+    ui.pillar_panels(table, key=(period, previous))
     ui.subheader(ui.t("target_table"))
     ui.dataframe(views.province_view(table, lang), key="overview_table", height=35 * len(table) + 40)
     ui.target_notes(table)

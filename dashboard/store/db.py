@@ -103,6 +103,16 @@ def _users_and_settings(conn) -> None:
                                                        updated_at=datetime.now(), updated_by="cài đặt ban đầu"))
 
 
+def _coverage_indexes(conn) -> None:
+    """Two small partial indexes for counting the communes that reported (``status``, the pages'
+    coverage) without a pass over a period's values: the rows that are not demo data, and the
+    details (facets) that no roll-up summary counts. Demo headline values, the bulk, are in neither."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_obs_not_demo ON observations "
+                      "(period_code, commune_code, indicator_code, origin) WHERE origin <> 'demo'"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_obs_details ON observations "
+                      "(period_code, commune_code, indicator_code, origin) WHERE facet <> ''"))
+
+
 # Versioned migrations: (version, description, function). Append, never edit.
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "initial schema", _create_all),
@@ -117,6 +127,8 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
      lambda conn: audit_log.install(conn)),
     (9, "current values scored, roll-up summaries per period kept by triggers",
      lambda conn: _triggers().install_summaries(conn)),
+    (10, "partial indexes of real values and of details, for counting the communes that reported",
+     _coverage_indexes),
 ]
 LATEST_VERSION = max(version for version, _, _ in MIGRATIONS)
 
