@@ -22,12 +22,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 HEAVY = ("vietnamadminunits", "geopandas", "pyogrio", "pyproj", "openpyxl", "docx", "pypdf", "argon2")
 
 
-def _modules_after(code: str) -> set[str]:
-    """The top-level modules a fresh interpreter holds after running ``code`` in the project."""
+def _modules_after(code: str, full: bool = False) -> set[str]:
+    """The top-level modules (every module when ``full``) a fresh interpreter holds after running
+    ``code`` in the project."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     done = subprocess.run([sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
                           cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=True)
-    return {name.split(".")[0] for name in json.loads(done.stdout.splitlines()[-1])}
+    names = set(json.loads(done.stdout.splitlines()[-1]))
+    return names if full else {name.split(".")[0] for name in names}
 
 
 def test_the_page_server_imports_no_library_only_some_actions_need():
@@ -101,3 +103,18 @@ def test_coverage_counts_what_a_pass_over_the_values_counts(seeded_engine):
         for include_demo in (True, False):
             assert summary.coverage(seeded_engine, period, include_demo)[0] == _scanned(
                 seeded_engine, period, include_demo), (commune, include_demo)
+
+
+def test_status_reads_the_database_without_the_orm_or_pandas(seeded_url):
+    loaded = _modules_after("import io, contextlib\nfrom dashboard.cli import main\n"
+                            "with contextlib.redirect_stdout(io.StringIO()):\n"
+                            f"    assert main(['status', '--db', {seeded_url!r}]) == 0", full=True)
+    assert "sqlalchemy.engine" in loaded and "dashboard.store.summary" in loaded
+    assert "sqlalchemy.orm" not in loaded and "dashboard.store.models" not in loaded
+    assert not {name.split(".")[0] for name in loaded} & {"pandas", "numpy", "streamlit", *HEAVY}
+
+
+def test_the_tables_status_counts_are_the_models_tables():
+    from dashboard.store.models import Base
+
+    assert db.TABLES == tuple(t.name for t in Base.metadata.sorted_tables)

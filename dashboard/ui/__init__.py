@@ -371,15 +371,27 @@ def downloads(table: pd.DataFrame, period: str, filters: queries.Filters, descri
     st.caption(t("download_note") + " " + t("link_note"))
 
 
-def pillar_panels(table: pd.DataFrame, key: tuple | None = None) -> None:
+def province_overview(period: str, previous: str | None) -> pd.DataFrame:
+    """The province table of ``period`` with its change since ``previous``: built once per data
+    version and shared by every session (read it, never change it)."""
+    return _province_overview(data_version(), period, previous)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _province_overview(version: str, period: str, previous: str | None) -> pd.DataFrame:
+    eng = engine()
+    return views.with_change(queries.province_table(eng, period),
+                             queries.province_table(eng, previous) if previous else None)
+
+
+def pillar_panels(table: pd.DataFrame, overview: tuple[str, str | None] | None = None) -> None:
     """Per pillar: bullets of its percentage indicators, cards for its counts.
 
-    ``key`` names what ``table`` was read from (e.g. its period and the one it is compared
-    with): the figures and cards are then built once per data version and shared by every
-    session, instead of on every run.
+    ``overview`` (period, previous period) says ``table`` is :func:`province_overview`'s: the
+    figures and cards are then built once per data version and shared, not on every run.
     """
     lang_ = lang()
-    specs = _pillar_specs(data_version(), key, lang_, table) if key is not None else pillar_specs(table, lang_)
+    specs = _pillar_specs(data_version(), *overview, lang_) if overview else pillar_specs(table, lang_)
     for pillar, title, figure, cards in specs:
         # One pillar a row: at 1366 px two side by side leave the indicator names no room.
         col = st.container(border=True)
@@ -392,8 +404,8 @@ def pillar_panels(table: pd.DataFrame, key: tuple | None = None) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _pillar_specs(version: str, key: tuple, lang_: str, _table: pd.DataFrame) -> list:
-    return pillar_specs(_table, lang_)
+def _pillar_specs(version: str, period: str, previous: str | None, lang_: str) -> list:
+    return pillar_specs(_province_overview(version, period, previous), lang_)
 
 
 def pillar_specs(table: pd.DataFrame, lang_: str) -> list[tuple[str, str, object, list[dict]]]:
