@@ -118,3 +118,23 @@ def test_the_tables_status_counts_are_the_models_tables():
     from dashboard.store.models import Base
 
     assert db.TABLES == tuple(t.name for t in Base.metadata.sorted_tables)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_pillar_panels_hold_every_indicator_once(seeded_engine, lang):
+    from dashboard.present import charts, views
+    from dashboard.store import queries
+
+    table = views.with_change(queries.province_table(seeded_engine, "9T/2025"), None)
+    panels = charts.pillar_panels(table, lang)
+    assert [p for p, *_ in panels] == list(views.pillars_present(table))
+    labels = [card["label"] for *_, cards in panels for card in cards]
+    counts = table[table["unit"] != "%"]
+    assert len(labels) == len(counts) == len(set(labels))
+    assert all(label.startswith(name) for label, name in zip(labels, views.indicator_names(counts, lang)))
+    for pillar, title, figure, _ in panels:
+        pct = table[(table["pillar"] == pillar) & (table["unit"] == "%") & table["value"].notna()]
+        assert views.pillar_name(pillar, lang) in title
+        assert (figure is None) == pct.empty
+        if figure is not None:
+            assert len(figure.data[0].y) == len(pct)

@@ -391,7 +391,7 @@ def pillar_panels(table: pd.DataFrame, overview: tuple[str, str | None] | None =
     figures and cards are then built once per data version and shared, not on every run.
     """
     lang_ = lang()
-    specs = _pillar_specs(data_version(), *overview, lang_) if overview else pillar_specs(table, lang_)
+    specs = _pillar_specs(data_version(), *overview, lang_) if overview else charts.pillar_panels(table, lang_)
     for pillar, title, figure, cards in specs:
         # One pillar a row: at 1366 px two side by side leave the indicator names no room.
         col = st.container(border=True)
@@ -405,33 +405,7 @@ def pillar_panels(table: pd.DataFrame, overview: tuple[str, str | None] | None =
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pillar_specs(version: str, period: str, previous: str | None, lang_: str) -> list:
-    return pillar_specs(_province_overview(version, period, previous), lang_)
-
-
-def pillar_specs(table: pd.DataFrame, lang_: str) -> list[tuple[str, str, object, list[dict]]]:
-    """What :func:`pillar_panels` draws: (pillar, title, bullet figure or None, metric cards)."""
-    names = views.indicator_names(table, lang_)
-    tr = lambda key: i18n.t(key, lang_)  # noqa: E731
-    fmt = lambda v, unit: i18n.value(queries.nan_to_none(v), unit, lang_, None)  # noqa: E731
-    specs = []
-    for pillar in views.pillars_present(table):
-        rows = table[table["pillar"] == pillar]
-        pct = rows[(rows["unit"] == "%") & rows["value"].notna()]
-        figure = charts.progress_bullets(pct, lang_) if not pct.empty else None
-        cards = []
-        for r in rows[rows["unit"] != "%"].itertuples():
-            name = names[r.Index]
-            unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
-            value = fmt(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
-            mean = r.rollup == "mean" and r.unit not in ("%", "đ")  # an average per commune, not a total
-            cards.append({
-                "label": name + unit, "value": views.demo_mark(value, "demo" if r.has_demo else None, lang_),
-                "delta": views.province_value(r.value, r.unit, r.rollup, lang_) if mean else None,
-                "help": f"{name}{unit}\n\n{tr('target')}: {fmt(r.target, r.unit)} · "
-                        f"{views.status_name(r.status, lang_)}\n\n"
-                        f"{tr('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}"})
-        specs.append((pillar, f"#### {views.pillar_name(pillar, lang_)}", figure, cards))
-    return specs
+    return charts.pillar_panels(_province_overview(version, period, previous), lang_)
 
 
 def status_legend() -> None:
