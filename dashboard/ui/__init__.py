@@ -274,7 +274,7 @@ def cached(module: str, name: str, *args):
     return _cached_in(module, name, data_version(), *args)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _shared_in(module: str, name: str, version: str, *args):
     return getattr(importlib.import_module(f"dashboard.{module}"), name)(engine(), *args)
 
@@ -377,7 +377,7 @@ def province_overview(period: str, previous: str | None) -> pd.DataFrame:
     return _province_overview(data_version(), period, previous)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _province_overview(version: str, period: str, previous: str | None) -> pd.DataFrame:
     eng = engine()
     return views.with_change(queries.province_table(eng, period),
@@ -403,7 +403,7 @@ def pillar_panels(table: pd.DataFrame, overview: tuple[str, str | None] | None =
             cell.metric(**card, delta_color="off", delta_arrow="off")
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _pillar_specs(version: str, period: str, previous: str | None, lang_: str) -> list:
     return charts.pillar_panels(_province_overview(version, period, previous), lang_)
 

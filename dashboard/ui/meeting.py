@@ -57,7 +57,7 @@ def meeting_take(period: str, chosen: list[str]) -> meeting.Snapshot:
     return dataclasses.replace(snap, taken_at=datetime.now())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _shared_snapshot(version: str, period: str, chosen: tuple[str, ...]) -> meeting.Snapshot:
     return meeting.take(engine(), period, list(chosen), query=query,
                         figure=lambda p: shared("present.meeting", "map_figure", p))
