@@ -14,25 +14,25 @@ import logging
 import sys
 from collections.abc import Callable
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from dashboard.store import db
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
 
-# Each command imports what it uses when it runs (pandas, the register, geometry, the report
-# readers), so ``status`` starts in a fraction of a second.
+# Each command imports what it uses when it runs (the database layer, pandas, the register,
+# geometry, the report readers): ``--help`` imports none of them, ``status`` only the database.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def _engine(args):
+    from dashboard.store import db
+
     return db.connect(database_url(args.db))
 
 
 def cmd_init(args) -> int:
     """Create (migrate) the database and load register, catalog and, unless told not to, demo data."""
     from dashboard import setup
+    from dashboard.store import db
 
     url = database_url(args.db)
     if args.if_missing:
@@ -50,6 +50,7 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     """Generate the demo values again, or remove them all with --remove --yes (as the local admin)."""
     from dashboard import demo, setup, users
+    from dashboard.store import db
 
     engine = setup.build(args.db, with_demo=False)
     actor = users.local_admin()
@@ -69,7 +70,7 @@ def cmd_demo(args) -> int:
 
 def cmd_status(args) -> int:
     """Print row counts per table, the periods with data and their reporting coverage."""
-    from dashboard.store import summary
+    from dashboard.store import db, summary
 
     engine = _engine(args)
     counts = db.table_counts(engine)
@@ -110,7 +111,7 @@ def cmd_export(args) -> int:
 def cmd_targets(args) -> int:
     """List the targets, or set one (audited) with --set CODE --year Y --value V --source S."""
     from dashboard import catalog, users
-    from dashboard.store import queries
+    from dashboard.store import db, queries
 
     engine = _engine(args)
     if args.set:
@@ -177,10 +178,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--scope", choices=("province", "national", "commune"), default="province",
                    help="phạm vi của mục tiêu")
     p.add_argument("--commune", help="mã xã, cho mục tiêu riêng của một xã")
+    if only == LISTING:  # the list of commands only: each named with its help, none imported
+        for name, short in EXTRA_HELP.items():
+            add(name, _not_loaded, short)
+        return parser
     wanted = dict.fromkeys(module for name, module in EXTRA_COMMANDS.items() if only is None or only == name)
     for module in wanted:  # one module may hold several commands (backup, restore)
         importlib.import_module(module).add_command(sub, add)
     return parser
+
+
+LISTING = "--help"  # ``build_parser(only=LISTING)``: for the top-level help and a mistyped command
+
+
+def _not_loaded(args) -> int:  # never run: a named extra command gets its own module's parser
+    raise DashboardError(f"Lệnh «{args.command}» chưa được nạp.")
 
 
 # Sub-commands that live beside their domain: command name → module with ``add_command``.
@@ -197,16 +209,37 @@ EXTRA_COMMANDS = {
     "settings": "dashboard.commands.users",
 }
 CORE_COMMANDS = ("init", "demo", "status", "export", "targets")
+# Their one-line help for ``python -m dashboard --help``, which imports none of them (a test
+# checks each is the same as the help its own module gives).
+EXTRA_HELP = {
+    "ingest": "Nhập báo cáo của xã (.docx, .pdf, .txt, .md): mục lục, số liệu và câu trích dẫn.",
+    "geo": "Ranh giới xã, phường trên bản đồ: xuất, nhập ranh giới chính thức.",
+    "bench": "Đo thời gian truy vấn và các trang (báo cáo số liệu, không kiểm định).",
+    "loadtest": "Kiểm thử tải: nhiều phiên đọc mọi trang trong khi nhập và duyệt báo cáo.",
+    "ingest-eval": "Đo độ chính xác của trình đọc báo cáo trên một thư mục báo cáo đã gán nhãn "
+                   "(TÊN.expected.json); chỉ đọc, không ghi vào cơ sở dữ liệu.",
+    "phrasings": "Các cách diễn đạt chỉ tiêu do cán bộ dạy khi duyệt báo cáo: xem, thêm, xoá.",
+    "backup": "Sao lưu cơ sở dữ liệu SQLite (an toàn khi ứng dụng đang chạy).",
+    "restore": "Khôi phục cơ sở dữ liệu từ một bản sao lưu (giữ lại bản cũ bên cạnh).",
+    "users": "Người dùng và quyền: thêm, liệt kê, đổi mật khẩu, vô hiệu hoá.",
+    "settings": "Thiết lập triển khai: người xem có cần đăng nhập không.",
+}
 
 
-def _command_of(argv: list[str]) -> str | None:
-    """The command ``argv`` asks for, "" for a core one, None when unclear (help: load them all)."""
+def _command_of(argv: list[str]) -> str:
+    """The command ``argv`` asks for, "" for a core one, :data:`LISTING` when none (help, a typo)."""
     words = [a for a in argv if not a.startswith("-")]
     if not words or "-h" in argv[:1] or "--help" in argv[:1]:
-        return None
+        return LISTING
     if words[0] in EXTRA_COMMANDS:
         return words[0]
-    return "" if words[0] in CORE_COMMANDS else None
+    return "" if words[0] in CORE_COMMANDS else LISTING
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLAlchemy's (checked without importing it: ``--help`` never needs it)."""
+    exc_module = sys.modules.get("sqlalchemy.exc")
+    return exc_module is not None and isinstance(exc, exc_module.SQLAlchemyError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     except DashboardError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except SQLAlchemyError as exc:  # never a traceback for staff: one line, details in the log
+    except Exception as exc:  # a database error: never a traceback for staff, one line, details in the log
+        if not _is_database_error(exc):
+            raise
         logging.getLogger(__name__).debug("database error", exc_info=exc)
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[:1] or [type(exc).__name__]
         print(f"Lỗi cơ sở dữ liệu: {reason[0]}. Không có gì thay đổi ngoài những gì đã báo ở trên.",

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vietnamadminunits.database import query
-
 from dashboard.config import PROVINCE_CODE
 from dashboard.errors import AmbiguousCommune, UnknownCommune, UnknownProvince
 from dashboard.text import canonical, fold
@@ -24,6 +22,14 @@ _TYPE_BY_PACKAGE = {"Xã": "xã", "Phường": "phường", "Đặc khu": "đặ
 _PREFIX = re.compile(
     r"^(?:(?:ubnd|uy ban nhan dan)\s+)?(?P<type>xa|phuong|dac khu|thi tran)?\s*",
 )
+
+
+def query(sql: str) -> list[dict]:
+    """Rows of the package's own database (imported on first use: it loads large tables,
+    and a server whose register is already in its database never needs it)."""
+    from vietnamadminunits.database import query as package_query
+
+    return package_query(sql)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,6 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, delete, select
 
 from dashboard.errors import LoginFailed, NotAllowed, SessionExpired, UserError
@@ -50,7 +48,28 @@ SETTINGS = {
 }
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes, 4 lanes).
-HASHER = PasswordHasher()
+# Made on first use (``users.HASHER`` or :func:`_hasher`): pages that check no password never
+# import argon2.
+
+
+def new_hasher():
+    """The production hasher: argon2id with the library's defaults."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _hasher():
+    global HASHER
+    if "HASHER" not in globals():
+        HASHER = new_hasher()
+    return HASHER
+
+
+def __getattr__(name: str):
+    if name == "HASHER":
+        return _hasher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -157,7 +176,7 @@ def add(engine: Engine, actor: User, name: str, password: str, role: str, displa
     require(actor, ADMIN)
     name, role, password = _name(name), _role(role), _password(password)
     now = datetime.now()
-    digest = HASHER.hash(password)
+    digest = _hasher().hash(password)
     with session_scope(engine) as s:
         write_lock(s)
         if s.get(UserAccount, name) is not None:
@@ -176,7 +195,7 @@ def set_password(engine: Engine, actor: User, name: str, password: str) -> None:
     if not own:
         require(actor, ADMIN)
     password = _password(password)
-    digest = HASHER.hash(password)
+    digest = _hasher().hash(password)
     with session_scope(engine) as s:
         row = _account(s, name)
         row.password_hash, row.failed_attempts, row.locked_until = digest, 0, None
@@ -262,7 +281,7 @@ WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 @functools.cache
 def _dummy_hash() -> str:
-    return HASHER.hash(secrets.token_hex(16))
+    return _hasher().hash(secrets.token_hex(16))
 
 
 def _token_hash(token: str) -> str:
@@ -302,8 +321,8 @@ def login(engine: Engine, name: str, password: str, now: datetime | None = None)
             failure = LoginFailed("Tài khoản này đã bị vô hiệu hoá; hãy liên hệ quản trị viên.", "disabled")
         else:
             row.failed_attempts, row.locked_until = 0, None
-            if HASHER.check_needs_rehash(row.password_hash):
-                row.password_hash = HASHER.hash(password)
+            if _hasher().check_needs_rehash(row.password_hash):
+                row.password_hash = _hasher().hash(password)
             s.execute(delete(LoginSession).where(LoginSession.last_seen < now - IDLE_TIMEOUT))
             token = secrets.token_urlsafe(32)
             s.add(LoginSession(token_hash=_token_hash(token), user_name=row.name, created_at=now, last_seen=now))
@@ -314,8 +333,10 @@ def login(engine: Engine, name: str, password: str, now: datetime | None = None)
 
 
 def _verify(digest: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return HASHER.verify(digest, password or "")
+        return _hasher().verify(digest, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -16,11 +16,9 @@ def body() -> None:
     default = ui.cached("present.meeting", "default_communes", period)
     options = views.commune_options(ui.query("communes"), lang)
     period, chosen, seconds, refresh = ui.meeting_setup(periods, options, default)
-    snap = ui.meeting_snapshot(lambda p, c: meeting.take(
-        ui.engine(), p, c, query=ui.query, figure=lambda q: ui.cached("present.meeting", "map_figure", q)),
-        period, chosen, refresh)
+    snap = ui.meeting_snapshot(ui.meeting_take, period, chosen, refresh)
     with deck_area:
-        ui.slide_deck(meeting.slides(snap, lang), meeting.stamp(snap, lang), seconds)
+        ui.slide_deck(ui.meeting_slides(snap, lang), meeting.stamp(snap, lang), seconds)
 
 
 ui.run_page(body)

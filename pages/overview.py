@@ -10,8 +10,7 @@ def body() -> None:
         return
     lang = ui.lang()
     previous = ui.query("previous_period", period)
-    table = views.with_change(ui.query("province_table", period),
-                              ui.query("province_table", previous) if previous else None)
+    table = ui.province_overview(period, previous)
     reported, total = ui.query("coverage", period)
     real, _ = ui.query("coverage", period, False)
     change_note = ui.t("change_from", period=previous) if previous else ui.t("no_previous")
@@ -28,7 +27,7 @@ def body() -> None:
         ui.metric(ui.t("communes_lagging"), f"{i18n.number(len(lagging), lang=lang)}/{total}")
     ui.subheader(ui.t("targets_by_pillar"))
     ui.status_legend()
-    ui.pillar_panels(table)
+    ui.pillar_panels(table, overview=(period, previous))
     ui.subheader(ui.t("target_table"))
     ui.dataframe(views.province_view(table, lang), key="overview_table", height=35 * len(table) + 40)
     ui.target_notes(table)

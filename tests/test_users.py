@@ -139,7 +139,9 @@ def test_a_password_is_stored_as_an_argon2_hash_and_logs_in(empty_engine):
 
 
 def test_the_production_hasher_is_argon2id_with_the_library_defaults():
-    assert users.PasswordHasher().type.name == "ID"
+    production = users.new_hasher()
+    assert isinstance(production, PasswordHasher) and production.type.name == "ID"
+    assert (production.time_cost, production.memory_cost) == (PasswordHasher().time_cost, PasswordHasher().memory_cost)
     assert isinstance(users.HASHER, PasswordHasher)
 
 

@@ -18,13 +18,10 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
 from dashboard.geo import boundaries
 from dashboard import register
@@ -32,6 +29,10 @@ from dashboard.store.db import session_scope
 from dashboard.text import fold
 from dashboard.errors import AmbiguousCommune, BoundaryError, BoundaryMismatch, UnknownCommune
 from dashboard.users import ADMIN, User, require
+
+if TYPE_CHECKING:  # geopandas, pyogrio and pyproj are imported when a file is read, not by the map page
+    import geopandas as gpd
+    from pyproj import CRS
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ _DUPLICATE_SHARE = 0.01
 
 def parse_crs(text: str | None) -> CRS | None:
     """A CRS from an alias (:data:`CRS_ALIASES`), an EPSG code, WKT or a proj string."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     if not text:
         return None
     try:
@@ -95,6 +99,8 @@ def _restore_towgs84(crs: CRS | None) -> CRS | None:
     tokens = found.group(1).split("_")
     if len(tokens) != 14:
         return crs
+    from pyproj import CRS
+
     params = ",".join(f"{tokens[i]}.{tokens[i + 1]}" for i in range(0, 14, 2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the proj string is what we want here
@@ -103,6 +109,8 @@ def _restore_towgs84(crs: CRS | None) -> CRS | None:
 
 
 def _layers(source: str) -> list[str]:
+    import pyogrio
+
     return [str(name) for name, _ in pyogrio.list_layers(source)]
 
 
@@ -139,6 +147,9 @@ def read(path: Path | str, crs: str | None = None) -> gpd.GeoDataFrame:
     if path.suffix.lower() not in FORMATS:
         raise BoundaryError(f"Tệp «{path.name}»: định dạng không hỗ trợ; dùng GeoJSON, Shapefile nén zip "
                             "(kèm .prj), GeoPackage hoặc KML.")
+    import geopandas as gpd
+    import pyogrio
+
     source = _source(path)
     try:
         frames = [gpd.read_file(source, layer=layer, engine="pyogrio") for layer in _layers(source)]

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard import i18n
 from dashboard.present import views
+from dashboard.store import queries
 
 STATUS_COLOURS = {
     "đạt": "#009E73", "chưa đạt": "#D55E00", "chưa có số liệu": "#999999",
@@ -73,6 +74,33 @@ def progress_bullets(table: pd.DataFrame, lang: str = "vi", font_size: int = 14)
         legend={"orientation": "h", "y": 1.08, "x": 0}, font={"size": font_size, "color": "#111111", "family": FONT},
         separators=",." if lang == "vi" else ".,")
     return fig
+
+
+def pillar_panels(table: pd.DataFrame, lang_: str) -> list[tuple[str, str, go.Figure | None, list[dict]]]:
+    """What the overview draws per pillar: (pillar, title, bullets of its percentage indicators or
+    None, ``st.metric`` arguments of its counts)."""
+    names = views.indicator_names(table, lang_)
+    tr = lambda key: i18n.t(key, lang_)  # noqa: E731
+    fmt = lambda v, unit: i18n.value(queries.nan_to_none(v), unit, lang_, None)  # noqa: E731
+    specs = []
+    for pillar in views.pillars_present(table):
+        rows = table[table["pillar"] == pillar]
+        pct = rows[(rows["unit"] == "%") & rows["value"].notna()]
+        figure = progress_bullets(pct, lang_) if not pct.empty else None
+        cards = []
+        for r in rows[rows["unit"] != "%"].itertuples():
+            name = names[r.Index]
+            unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
+            value = fmt(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
+            mean = r.rollup == "mean" and r.unit not in ("%", "đ")  # an average per commune, not a total
+            cards.append({
+                "label": name + unit, "value": views.demo_mark(value, "demo" if r.has_demo else None, lang_),
+                "delta": views.province_value(r.value, r.unit, r.rollup, lang_) if mean else None,
+                "help": f"{name}{unit}\n\n{tr('target')}: {fmt(r.target, r.unit)} · "
+                        f"{views.status_name(r.status, lang_)}\n\n"
+                        f"{tr('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}"})
+        specs.append((pillar, f"#### {views.pillar_name(pillar, lang_)}", figure, cards))
+    return specs
 
 
 # --- pages people use (issue 4) -----------------------------------------------------------

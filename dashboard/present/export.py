@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, Integer, Select, case, cast, func, literal, select
 
 from dashboard.store import queries, rollups
@@ -147,6 +146,8 @@ def _text_cells_as_strings(sheet) -> None:
 
 def xlsx_bytes(frame: pd.DataFrame, meta: dict) -> bytes:
     """An XLSX workbook: the data (header row, frozen panes, widths) and a ``Thông tin`` sheet."""
+    from openpyxl.utils import get_column_letter  # openpyxl is imported when a workbook is made
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="Số liệu", index=False)
@@ -337,6 +338,8 @@ def stream_xlsx(engine: Engine, query: Select, meta: dict, out: Path) -> int:
 
 def _layout(sheet, sample: list) -> None:
     """Frozen header and column widths from a sample of rows (before any row is written)."""
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "A2"
     for i, column in enumerate(zip(*sample), 1):
         width = max((len(str(v)) for v in column if v is not None), default=8)

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.present import charts, export, views
 from dashboard.store import db, queries
-from dashboard import i18n, reports, search, setup, url_params
+from dashboard import i18n, reports, search, url_params
 from dashboard import status as rules
 from dashboard.config import database_url
 from dashboard.errors import DashboardError
@@ -39,6 +39,8 @@ def engine(url: str | None = None):
 
 @st.cache_resource
 def _engine(url: str):
+    from dashboard import setup  # seeding needs the register and geometry; a seeded database does not
+
     eng = db.connect(url)
     if not setup.is_seeded(eng):
         setup.build(url)
@@ -272,6 +274,18 @@ def cached(module: str, name: str, *args):
     return _cached_in(module, name, data_version(), *args)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_in(module: str, name: str, version: str, *args):
+    return getattr(importlib.import_module(f"dashboard.{module}"), name)(engine(), *args)
+
+
+def shared(module: str, name: str, *args):
+    """Like :func:`cached`, but every session gets the same object, not a copy: for results the
+    pages only read (figures, snapshots), which a copy per run would rebuild (a plotly figure
+    is re-validated when unpickled). Nothing may change what it returns."""
+    return _shared_in(module, name, data_version(), *args)
+
+
 def _url_state(key: str, valid) -> None:
     """Before a widget is drawn: take its value from the URL, else from earlier in this session."""
     store = st.session_state.setdefault("_url_state", {})
@@ -357,29 +371,41 @@ def downloads(table: pd.DataFrame, period: str, filters: queries.Filters, descri
     st.caption(t("download_note") + " " + t("link_note"))
 
 
-def pillar_panels(table: pd.DataFrame) -> None:
-    """Per pillar: bullets of its percentage indicators, cards for its counts."""
+def province_overview(period: str, previous: str | None) -> pd.DataFrame:
+    """The province table of ``period`` with its change since ``previous``: built once per data
+    version and shared by every session (read it, never change it)."""
+    return _province_overview(data_version(), period, previous)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _province_overview(version: str, period: str, previous: str | None) -> pd.DataFrame:
+    eng = engine()
+    return views.with_change(queries.province_table(eng, period),
+                             queries.province_table(eng, previous) if previous else None)
+
+
+def pillar_panels(table: pd.DataFrame, overview: tuple[str, str | None] | None = None) -> None:
+    """Per pillar: bullets of its percentage indicators, cards for its counts.
+
+    ``overview`` (period, previous period) says ``table`` is :func:`province_overview`'s: the
+    figures and cards are then built once per data version and shared, not on every run.
+    """
     lang_ = lang()
-    for pillar in views.pillars_present(table):
+    specs = _pillar_specs(data_version(), *overview, lang_) if overview else charts.pillar_panels(table, lang_)
+    for pillar, title, figure, cards in specs:
         # One pillar a row: at 1366 px two side by side leave the indicator names no room.
-        for col in [st.container(border=True)]:
-            rows = table[table["pillar"] == pillar]
-            col.markdown(f"#### {views.pillar_name(pillar, lang_)}")
-            pct = rows[(rows["unit"] == "%") & rows["value"].notna()]
-            if not pct.empty:
-                with col:
-                    plot(charts.progress_bullets(pct, lang_), key=f"bullets_{pillar}")
-            others = rows[rows["unit"] != "%"]
-            for cell, r in zip(col.columns(max(1, min(3, len(others)))), others.itertuples()):
-                name = views.indicator_names(others.loc[[r.Index]], lang_).iloc[0]
-                unit = f" ({r.unit})" if lang_ == "vi" and r.unit not in ("%", "đ") else ""
-                value = format_value(r.value, r.unit) if r.unit == "đ" else i18n.number(r.value, lang=lang_)
-                mean = r.rollup == "mean" and r.unit not in ("%", "đ")  # an average per commune, not a total
-                cell.metric(name + unit, views.demo_mark(value, "demo" if r.has_demo else None, lang_),
-                            delta=views.province_value(r.value, r.unit, r.rollup, lang_) if mean else None,
-                            delta_color="off", delta_arrow="off", help=f"{name}{unit}\n\n{t('target')}: "
-                            f"{format_value(r.target, r.unit)} · {views.status_name(r.status, lang_)}\n\n"
-                            f"{t('source')}: {views.target_note(r.target_source, r.target_standing, lang_)}")
+        col = st.container(border=True)
+        col.markdown(title)
+        if figure is not None:
+            with col:
+                plot(figure, key=f"bullets_{pillar}")
+        for cell, card in zip(col.columns(max(1, min(3, len(cards)))), cards):
+            cell.metric(**card, delta_color="off", delta_arrow="off")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _pillar_specs(version: str, period: str, previous: str | None, lang_: str) -> list:
+    return charts.pillar_panels(_province_overview(version, period, previous), lang_)
 
 
 def status_legend() -> None:
@@ -393,11 +419,13 @@ def status_legend() -> None:
 
 def target_notes(table: pd.DataFrame) -> None:
     """A note listing every target with its source and standing."""
+    lang_ = lang()
+    names = views.indicator_names(table, lang_)
     with st.expander(t("target_notes")):
         for r in table[table["target"].notna()].itertuples():
-            st.markdown(f"- **{views.indicator_names(table.loc[[r.Index]], lang()).iloc[0]}** — "
+            st.markdown(f"- **{names[r.Index]}** — "
                         f"{format_value(r.target, r.unit)} ({t('scope_' + str(r.target_scope))}): "
-                        f"{inert(views.target_note(r.target_source, r.target_standing, lang()))}")
+                        f"{inert(views.target_note(r.target_source, r.target_standing, lang_))}")
 
 
 def link_table(frame: pd.DataFrame, key: str, link: str = "_link") -> None:
@@ -523,7 +551,7 @@ from dashboard.ui.maps import (  # noqa: E402
     boundary_upload, indicator_select, map_chart, map_mode_select, map_view, open_commune, report_box,
 )
 from dashboard.ui.meeting import (  # noqa: E402
-    meeting_chrome, meeting_setup, meeting_snapshot, session_period, slide_deck,
+    meeting_chrome, meeting_setup, meeting_slides, meeting_snapshot, meeting_take, session_period, slide_deck,
 )
 from dashboard.ui.auth import current_user, login_form, logout, require_role  # noqa: E402
 from dashboard.ui.review import (  # noqa: E402

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from datetime import datetime
 from html import escape as _esc
 
 import pandas as pd
@@ -10,7 +12,7 @@ import streamlit as st
 
 from dashboard.present import charts, meeting, views
 from dashboard.present.styles import MEETING_CSS, MEETING_KEYS_JS
-from dashboard.ui import lang, t
+from dashboard.ui import data_version, engine, lang, query, shared, t
 
 
 def meeting_chrome() -> None:
@@ -44,6 +46,35 @@ def meeting_snapshot(take, period: str, chosen: list[str], refresh: bool):
         st.session_state["meeting_snapshot"] = snap
         st.session_state["slide"] = 0
     return snap
+
+
+def meeting_take(period: str, chosen: list[str]) -> meeting.Snapshot:
+    """A snapshot taken now. Its numbers are read once per data version and shared by every
+    session that presents the same period and communes; only the time it was taken is its own."""
+    version = data_version()
+    snap = _shared_snapshot(version, period, tuple(chosen))
+    st.session_state["meeting_version"] = version  # which shared slides belong to this snapshot
+    return dataclasses.replace(snap, taken_at=datetime.now())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared_snapshot(version: str, period: str, chosen: tuple[str, ...]) -> meeting.Snapshot:
+    return meeting.take(engine(), period, list(chosen), query=query,
+                        figure=lambda p: shared("present.meeting", "map_figure", p))
+
+
+def meeting_slides(snap: meeting.Snapshot, language: str) -> list[meeting.Slide]:
+    """The snapshot's slides; built once per data version, period, communes and language."""
+    version = st.session_state.get("meeting_version")
+    if version is None:
+        return meeting.slides(snap, language)
+    return _shared_slides(version, snap.period, tuple(snap.communes), language, snap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_slides(version: str, period: str, communes: tuple[str, ...], language: str,
+                   _snap: meeting.Snapshot) -> list[meeting.Slide]:
+    return meeting.slides(_snap, language)
 
 
 def _move(step: int, count: int) -> None:
