@@ -4,6 +4,12 @@
 styles fetch glyphs, so neither works in a meeting room without internet. Each commune
 is drawn here as a filled ``go.Scatter`` polygon in longitude/latitude on hidden axes
 with the aspect ratio of the province's latitude: no tiles, no fonts, no requests.
+
+The map is two parts: :func:`geometry` (the communes' outlines and dots, the same for every
+indicator, period, mode and language) and :func:`values` (colours, patterns, hover, legend,
+layout). :func:`assemble` puts the second on the first; :func:`figure` makes a plotly figure of
+that (the meeting slide, tests), and the map page's browser component does the same merge in
+JavaScript, having been sent the geometry once (:func:`component_args`, :func:`read_event`).
 """
 
 from __future__ import annotations
@@ -121,13 +127,14 @@ def geometry_hash(shape: dict) -> str:
 def values(codes, table: pd.DataFrame, names: dict[str, str], *, unit: str = "%", mode: str = "value",
            source: str = boundaries.DERIVED, title: str = "", lang: str = "vi") -> dict:
     """Everything the map shows for one indicator, period, mode and language, without the
-    geometry: per commune its fill, pattern, hover text, name and legend group (plotly trace
-    properties); the styles shared by every fill and by the dots; the legend entries with their
+    geometry: per commune its hover text and the index of its style (fill colour, pattern and
+    legend group: plotly trace properties); the styles shared by every fill and by the dots; the legend entries with their
     counts; the layout (title, note, separators). :func:`assemble` puts it on the geometry, and
     so does the browser's map component: the rules live here only."""
     counts: dict[str, int] = {}
     colour_of: dict[str, str] = {}
     communes: dict[str, dict] = {}
+    styles: list[dict] = []
     for code in codes:
         row = table.loc[code] if code in table.index else None
         has_value = row is not None and st.is_result(queries.nan_to_none(row["value"]),
@@ -144,13 +151,14 @@ def values(codes, table: pd.DataFrame, names: dict[str, str], *, unit: str = "%"
         colour_of[key] = fill
         demo = has_value and row.get("origin") == "demo"
         counts["demo"] = counts.get("demo", 0) + int(demo)
-        entry = {"fillcolor": fill, "text": _hover(row, names.get(code, code), unit, lang),
-                 "name": names.get(code, code), "legendgroup": key}
+        style = {"fillcolor": fill, "legendgroup": key}
         if key == "no_data":
-            entry["fillpattern"] = {"shape": "/", "fgcolor": NO_DATA_HATCH, "bgcolor": NO_DATA_FILL, "size": 6}
+            style["fillpattern"] = {"shape": "/", "fgcolor": NO_DATA_HATCH, "bgcolor": NO_DATA_FILL, "size": 6}
         elif demo:
-            entry["fillpattern"] = DEMO_FILL_PATTERN | {"bgcolor": fill}
-        communes[code] = entry
+            style["fillpattern"] = DEMO_FILL_PATTERN | {"bgcolor": fill}
+        if style not in styles:  # a dozen at most: sent once each, not once per commune
+            styles.append(style)
+        communes[code] = {"style": styles.index(style), "text": _hover(row, names.get(code, code), unit, lang)}
     note = boundaries.APPROXIMATE_LABEL if source == boundaries.DERIVED else ""
     if note and lang != "vi":
         note += " (approximate boundaries)"
@@ -164,7 +172,7 @@ def values(codes, table: pd.DataFrame, names: dict[str, str], *, unit: str = "%"
         "annotations": [{"text": note, "xref": "paper", "yref": "paper", "x": 1, "y": 0, "showarrow": False,
                          "xanchor": "right", "font": {"size": 13, "color": "#555555"}}] if note else [],
     }
-    return {"communes": communes, "fill_style": FILL_STYLE, "dot_style": DOT_STYLE,
+    return {"communes": communes, "styles": styles, "fill_style": FILL_STYLE, "dot_style": DOT_STYLE,
             "legend": _legend(counts, colour_of, mode, lang), "layout": layout}
 
 
@@ -172,7 +180,8 @@ def assemble(shape: dict, vals: dict) -> tuple[list[dict], dict]:
     """(traces, layout) of the map: :func:`values` put on :func:`geometry`. The browser's map
     component (``dashboard/ui/map_component/map.js``) does the same merge, nothing more."""
     order = [c for c in shape["order"] if c in vals["communes"]]
-    fills = [vals["fill_style"] | vals["communes"][c] | {"x": shape["rings"][c][0], "y": shape["rings"][c][1], "meta": c}
+    fills = [vals["fill_style"] | vals["styles"][vals["communes"][c]["style"]]
+             | {"text": vals["communes"][c]["text"], "x": shape["rings"][c][0], "y": shape["rings"][c][1], "meta": c}
              for c in order]
     dots = vals["dot_style"] | {"x": [shape["dots"][c][0] for c in order], "y": [shape["dots"][c][1] for c in order],
                                 "customdata": order, "text": [vals["communes"][c]["text"] for c in order]}

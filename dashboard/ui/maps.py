@@ -57,7 +57,7 @@ def map_mode_select(key: str = "map_mode") -> str:
 # serves nothing outside a component's directory, symbolic links included).
 _COMPONENT_SOURCE = Path(__file__).with_name("map_component")
 _SENT = "_map_geometry_sent"  # hashes of the geometry this browser session was sent
-_SEEN = "_map_event_seen"  # nonce of the last component event acted on
+_SEEN = "_map_event_seen"  # (and the key) nonce of the last event of that map acted on
 
 
 def _component_dir() -> Path:
@@ -121,8 +121,8 @@ def map_chart(view: dict, key: str = "map") -> str | None:
     it); later draws carry only its hash and the values (colours, hover, legend, title)."""
     from dashboard.geo import maps
 
-    seen, need, clicked = maps.read_event(st.session_state.get(key), st.session_state.get(_SEEN))
-    st.session_state[_SEEN] = seen
+    seen, need, clicked = maps.read_event(st.session_state.get(key), st.session_state.get(f"{_SEEN}:{key}"))
+    st.session_state[f"{_SEEN}:{key}"] = seen
     sent = st.session_state.setdefault(_SENT, set())
     wanted = view["geometry_hash"]
     browser_has = wanted in sent and need != wanted

@@ -1,20 +1,41 @@
-"""The map page in headless Chromium with every non-localhost request blocked."""
+"""The map page in headless Chromium with every non-localhost request blocked.
+
+The map is a Streamlit component (an iframe of ``dashboard/ui/map_component``) drawing with the
+plotly.js of the installed plotly package; the geometry is sent once per session, then values only.
+"""
+
+import re
 
 import pytest
 
+from browser.conftest import SIZES
+
 pytestmark = pytest.mark.browser
 
+MAP_FRAME = re.compile(r"/component/dashboard\.ui\.maps\.map/")
 # Each commune is one filled plotly trace; its fill is a <path class="js-fill"> with a drawn outline.
 COUNT_FILLED = """() => [...document.querySelectorAll('.scatterlayer .trace path.js-fill')]
     .filter(p => (p.getAttribute('d') || '').length > 20).length"""
+LEGEND = "() => (document.querySelector('.js-plotly-plot .legend') || {}).textContent || ''"
+DOTS = ".scatterlayer .trace:last-child path.point"
+OTHER_INDICATOR = "INF_4G_COVERAGE"
 
+
+def map_frame(page, timeout: float = 30_000):
+    """The map component's frame, once it has drawn all 96 communes."""
+    page.wait_for_selector('iframe[src*="/component/dashboard.ui.maps.map/"]', timeout=timeout)
+    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('dashboard.ui.maps.map'))")
+    frame = next(f for f in page.frames if MAP_FRAME.search(f.url))
+    frame.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=timeout)
+    return frame
 
 
 def open_map(view):
     """Open the map by its URL. The main page is opened first: a server that has never run
     app.py does not know its pages yet and answers a deep link with «Page not found»."""
     view.open("")
-    return view.open("ban-do", wait_for=".js-plotly-plot .scatterlayer")
+    page = view.open("ban-do")
+    return page, map_frame(page)
 
 
 def real_errors(view) -> list[str]:
@@ -23,48 +44,150 @@ def real_errors(view) -> list[str]:
     return [e for e in view.console_errors if "/ban-do/_stcore/" not in e]
 
 
+def inside(page, selector: str, size: str) -> None:
+    width, height = SIZES[size]
+    boxes = [e.bounding_box() for e in page.query_selector_all(selector)]
+    assert boxes
+    for box in boxes:
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
+        assert box["y"] >= 0 and box["y"] < height, (selector, box)
+
+
 @pytest.mark.parametrize("size", ["projector", "office"])
 def test_map_draws_every_commune_offline(offline_page, size):
     view = offline_page(size)
-    page = open_map(view)
-    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
-    drawn = page.evaluate(COUNT_FILLED)
-    assert drawn == 96, drawn
-    text = page.inner_text('[data-testid="stMain"]')
+    page, frame = open_map(view)
+    assert frame.evaluate(COUNT_FILLED) == 96
     assert "Bản đồ" in page.inner_text("h1")
-    assert "ranh giới gần đúng" in text
-    legend = page.evaluate("() => document.querySelector('.js-plotly-plot .legend').textContent")
+    assert "Ranh giới gần đúng" in page.inner_text('[data-testid="stMain"]')  # the caption under the map
+    assert "ranh giới gần đúng" in frame.evaluate("() => document.querySelector('.annotation-text').textContent")
+    legend = frame.evaluate(LEGEND)
     assert "Chú giải" in legend and "Chưa có số liệu (" in legend and "80–100%" in legend
+    counts = [int(n) for n in re.findall(r"\((\d+) xã\)", legend)]
+    assert sum(counts[:5]) + counts[-1] == 96, legend  # the five classes and no-data: every commune once
+    # The mode bar: the camera saves a PNG; nothing in it sends the chart anywhere.
+    titles = frame.evaluate("() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
+    assert "Download plot as a PNG" in titles and not [t for t in titles if "cloud" in t.lower() or "share" in t.lower()]
+    inside(page, 'iframe[src*="dashboard.ui.maps.map"]', size)
+    box = page.query_selector('iframe[src*="dashboard.ui.maps.map"]').bounding_box()
+    assert box["height"] >= 600, box  # the component set its frame's height (640)
+    legend_box = frame.query_selector(".legend").bounding_box()
+    assert legend_box["x"] >= 0 and legend_box["x"] + legend_box["width"] <= SIZES[size][0], legend_box
     assert not view.errors_on_page()
     view.screenshot("ban-do")
     assert not real_errors(view), real_errors(view)
     # The app must not have needed anything from outside: whatever it tried was blocked and
-    # the map still drew; nothing it tried should be a map asset (topojson, tiles, glyphs).
-    assert not [u for u in view.blocked if any(k in u for k in ("topojson", "tile", "glyph", "plot.ly"))]
+    # the map still drew; nothing it tried should be a map asset (topojson, tiles, glyphs, plotly.js).
+    assert not [u for u in view.blocked if any(k in u for k in ("topojson", "tile", "glyph", "plot.ly", "plotly"))]
 
 
 def test_map_hover_shows_name_value_target_and_status(offline_page):
     view = offline_page("projector")
-    page = open_map(view)
-    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
-    dot = page.query_selector_all(".scatterlayer .trace:last-child path.point")[10].bounding_box()
+    page, frame = open_map(view)
+    dot = frame.query_selector_all(DOTS)[10].bounding_box()
     page.mouse.move(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
-    page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
-    label = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
+    frame.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+    label = frame.evaluate("() => document.querySelector('.hoverlayer').textContent")
     assert "Kết quả" in label and "Mục tiêu" in label and "Trạng thái" in label
+    assert re.search(r"\d+,\d%", label), label  # Vietnamese decimal comma
 
 
 def test_clicking_a_commune_leads_to_its_page(offline_page):
     view = offline_page("projector")
-    page = open_map(view)
-    page.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=30_000)
-    dot = page.query_selector_all(".scatterlayer .trace:last-child path.point")[10].bounding_box()
+    page, frame = open_map(view)
+    dot = frame.query_selector_all(DOTS)[10].bounding_box()
     page.mouse.click(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
     # The commune page (url_path "xa") opens when it exists; until then a link to it is shown.
     page.wait_for_function(
         "() => location.pathname.endsWith('/xa') || document.querySelector('a[href*=\"xa?xa=\"]')",
         timeout=30_000)
-    if not page.url.split("?")[0].endswith("/xa"):
-        href = page.get_attribute('a[href*="xa?xa="]', "href")
-        assert href.split("xa=")[1].isdigit() and len(href.split("xa=")[1]) == 5
+    if page.url.split("?")[0].endswith("/xa"):
+        code = re.search(r"[?&]xa=(\d+)", page.url).group(1)
+    else:
+        code = page.get_attribute('a[href*="xa?xa="]', "href").split("xa=")[1]
+    assert code.isdigit() and len(code) == 5
     assert not view.errors_on_page()
+
+
+def _ring_text(browser_db: str, code: str) -> str:
+    """A few coordinates of ``code``'s outline as the geometry sends them (JSON numbers)."""
+    import json
+
+    from dashboard.geo import maps
+    from dashboard.store import db
+
+    engine = db.connect(browser_db)
+    try:
+        shape, _ = maps.geometry_of(engine)
+    finally:
+        engine.dispose()
+    xs, ys = shape["rings"][code]
+    return json.dumps([xs[3], xs[4]])[1:-1]  # as Streamlit serializes the arguments: "a, b"
+
+
+def _legend_names(browser_db: str, indicator: str) -> list[str]:
+    from dashboard.geo import maps
+    from dashboard.store import db, queries
+
+    engine = db.connect(browser_db)
+    try:
+        view = maps.build(engine, queries.latest_period(engine), indicator, with_figure=False)
+    finally:
+        engine.dispose()
+    return [entry["name"] for entry in view["values"]["legend"]]
+
+
+def test_geometry_is_sent_once_then_values_only(offline_page, browser_db):
+    """Issue 12: the first visit carries the geometry; a change of indicator and a return to the
+    page carry values only (the frame keeps the geometry in sessionStorage); a frame that has
+    lost it asks, and is sent it again."""
+    view = offline_page("projector")
+    page = view.page
+    received: list[bytes] = []
+
+    def on_socket(ws):
+        ws.on("framereceived", lambda f: received.append(f if isinstance(f, bytes) else f.encode()))
+
+    page.on("websocket", on_socket)
+    ring = _ring_text(browser_db, "21349").encode()
+    view.open("")
+    start = len(received)
+    view.open("ban-do")
+    map_frame(page)
+    first = b"".join(received[start:])
+    assert ring in first  # the test can see geometry when it is there
+
+    start = len(received)
+    page.locator(".st-key-map_indicator").click()
+    page.get_by_role("option", name="Tỷ lệ phủ sóng 4G").click()
+    view.wait_idle()
+    frame = map_frame(page)
+    frame.wait_for_function("() => document.querySelector('.gtitle').textContent.includes('4G')", timeout=30_000)
+    second = b"".join(received[start:])
+    assert second and len(second) < len(first) / 3, (len(first), len(second))
+    assert ring not in second
+    legend = frame.evaluate(LEGEND)
+    for name in _legend_names(browser_db, OTHER_INDICATOR):
+        assert name in legend, (name, legend)
+
+    # Away and back by the sidebar (the same session): drawn from the frame's sessionStorage.
+    page.locator('[data-testid="stSidebarNav"] a[href$="/chi-tieu"]').click()
+    view.wait_idle()
+    start = len(received)
+    page.locator('[data-testid="stSidebarNav"] a[href$="/ban-do"]').click()
+    view.wait_idle()
+    frame = map_frame(page)
+    assert frame.evaluate(COUNT_FILLED) == 96
+    assert ring not in b"".join(received[start:])
+
+    # A frame without the geometry (storage cleared) asks for it and is sent it again.
+    frame.evaluate("() => sessionStorage.clear()")
+    page.locator('[data-testid="stSidebarNav"] a[href$="/chi-tieu"]').click()
+    view.wait_idle()
+    start = len(received)
+    page.locator('[data-testid="stSidebarNav"] a[href$="/ban-do"]').click()
+    view.wait_idle()
+    frame = map_frame(page)
+    assert frame.evaluate(COUNT_FILLED) == 96
+    assert ring in b"".join(received[start:])
+    assert not view.errors_on_page() and not real_errors(view), real_errors(view)

@@ -54,8 +54,8 @@
   function assemble(shape, vals) {
     var order = shape.order.filter(function (c) { return vals.communes[c]; });
     var traces = order.map(function (c) {
-      return Object.assign({}, vals.fill_style, vals.communes[c],
-        { x: shape.rings[c][0], y: shape.rings[c][1], meta: c });
+      return Object.assign({}, vals.fill_style, vals.styles[vals.communes[c].style],
+        { text: vals.communes[c].text, x: shape.rings[c][0], y: shape.rings[c][1], meta: c });
     });
     var dots = Object.assign({}, vals.dot_style, {
       x: order.map(function (c) { return shape.dots[c][0]; }),
