@@ -110,11 +110,25 @@ def test_the_component_directory_serves_everything_from_here():
 
     served = ui_maps._component_dir()
     html = (served / "index.html").read_text(encoding="utf-8")
-    sources = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r'url\("([^"]+)"\)', html)
-    assert sources and "plotly.min.js" in sources
+    sources = re.findall(r'(?:src|href|data-plotly)="([^"]+)"', html) + re.findall(r'url\("([^"]+)"\)', html)
+    assert sources and any(re.fullmatch(r"plotly-[0-9.]+\.min\.js", s) for s in sources), sources
     for source in sources:
         assert "/" not in source and ":" not in source, source
         assert (served / source).is_file() and not (served / source).is_symlink(), source
     assert "http" not in (served / "map.js").read_text(encoding="utf-8")
-    assert (served / "plotly.min.js").stat().st_size > 1_000_000
+    assert max(p.stat().st_size for p in served.glob("plotly-*.min.js")) > 1_000_000
     assert ui_maps._component_dir() == served  # made once
+
+
+def test_no_writable_directory_for_the_component_is_said_in_vietnamese(tmp_path, monkeypatch):
+    import tempfile
+
+    from dashboard.errors import MapComponentError
+    from dashboard.ui import maps as ui_maps
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))
+    with pytest.raises(MapComponentError, match="Không chuẩn bị được tệp của bản đồ"):
+        ui_maps._component_dir()

@@ -173,7 +173,8 @@ def values(codes, table: pd.DataFrame, names: dict[str, str], *, unit: str = "%"
                          "xanchor": "right", "font": {"size": 13, "color": "#555555"}}] if note else [],
     }
     return {"communes": communes, "styles": styles, "fill_style": FILL_STYLE, "dot_style": DOT_STYLE,
-            "legend": _legend(counts, colour_of, mode, lang), "layout": layout}
+            "legend": _legend(counts, colour_of, mode, lang), "layout": layout,
+            "waiting": i18n.t("map_loading", lang)}
 
 
 def assemble(shape: dict, vals: dict) -> tuple[list[dict], dict]:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.config import database_url
+from dashboard.errors import MapComponentError
 from dashboard.markup import inert
 from dashboard.ui import data_version, engine, lang, t, uploader
 
@@ -62,9 +63,10 @@ _SEEN = "_map_event_seen"  # (and the key) nonce of the last event of that map a
 
 def _component_dir() -> Path:
     """A directory holding the component's page and script, the plotly.js of the installed
-    plotly package and Streamlit's own Source Sans font (so the map looks like the page around
-    it; hard-linked, or copied): made once per version of these files, in the user's cache
-    directory (or a temporary one when that is not writable)."""
+    plotly package (named by its version, which the page is told) and Streamlit's own Source
+    Sans font (so the map looks like the page around it), hard-linked or copied: made once per
+    version of these files, in the user's cache directory (or a temporary one when that is not
+    writable). Older versions' directories are left: another server may still serve one."""
     import hashlib
     import os
     import shutil
@@ -74,22 +76,29 @@ def _component_dir() -> Path:
 
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     fonts = sorted((Path(st.__file__).parent / "static" / "static" / "media").glob("SourceSansVF-Upright*.woff2"))
-    borrowed = {"plotly.min.js": plotly_js} | ({"SourceSans.woff2": fonts[0]} if fonts else {})
+    plotly_name = f"plotly-{plotly.__version__}.min.js"  # versioned: the browser keeps it by this name
+    borrowed = {plotly_name: plotly_js} | ({"SourceSans.woff2": fonts[0]} if fonts else {})
     files = sorted(p for p in _COMPONENT_SOURCE.iterdir() if p.suffix in (".html", ".js"))
     digest = hashlib.sha256(plotly.__version__.encode() + str(sorted(borrowed.values())).encode())
     for path in files:
         digest.update(path.read_bytes())
     name = f"map-component-{digest.hexdigest()[:12]}"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qn-dashboard"
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qn-dashboard"
+    except (RuntimeError, KeyError):  # no home directory
+        cache = Path(tempfile.gettempdir()) / f"qn-dashboard-{os.getuid()}"
     for parent in (cache, Path(tempfile.gettempdir())):
         target = parent / name
-        if (target / "plotly.min.js").is_file():
+        # Made by this user only: another one's files in a shared /tmp are not served as ours.
+        if (target / plotly_name).is_file() and target.stat().st_uid == os.getuid():
             return target
         try:
             parent.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=parent))
             for path in files:
-                shutil.copyfile(path, work / path.name)
+                text = path.read_text(encoding="utf-8")
+                text = text.replace('data-plotly="plotly.min.js"', f'data-plotly="{plotly_name}"')
+                (work / path.name).write_text(text, encoding="utf-8")
             for name_there, path in borrowed.items():
                 try:
                     os.link(path, work / name_there)
@@ -100,11 +109,12 @@ def _component_dir() -> Path:
                 work.rename(target)
             except OSError:  # made meanwhile by another process
                 shutil.rmtree(work, ignore_errors=True)
-            if (target / "plotly.min.js").is_file():
+            if (target / plotly_name).is_file() and target.stat().st_uid == os.getuid():
                 return target
         except OSError:
             continue
-    raise OSError(f"cannot prepare the map component in {cache}")
+    raise MapComponentError(f"Không chuẩn bị được tệp của bản đồ: không ghi được vào {cache} "
+                            f"hay {tempfile.gettempdir()}.")
 
 
 @functools.cache

@@ -140,7 +140,7 @@ def _legend_names(browser_db: str, indicator: str) -> list[str]:
 def test_geometry_is_sent_once_then_values_only(offline_page, browser_db):
     """Issue 12: the first visit carries the geometry; a change of indicator and a return to the
     page carry values only (the frame keeps the geometry in sessionStorage); a frame that has
-    lost it asks, and is sent it again."""
+    lost it asks, and is sent it again; plotly.js is fetched once."""
     view = offline_page("projector")
     page = view.page
     received: list[bytes] = []
@@ -149,6 +149,8 @@ def test_geometry_is_sent_once_then_values_only(offline_page, browser_db):
         ws.on("framereceived", lambda f: received.append(f if isinstance(f, bytes) else f.encode()))
 
     page.on("websocket", on_socket)
+    plotly_fetches: list[str] = []
+    page.on("requestfinished", lambda r: plotly_fetches.append(r.url) if re.search(r"/plotly[^/]*\.js", r.url) else None)
     ring = _ring_text(browser_db, "21349").encode()
     view.open("")
     start = len(received)
@@ -190,4 +192,21 @@ def test_geometry_is_sent_once_then_values_only(offline_page, browser_db):
     frame = map_frame(page)
     assert frame.evaluate(COUNT_FILLED) == 96
     assert ring in b"".join(received[start:])
+    # plotly.js (1,5 MB gzipped; Streamlit serves it with no cache lifetime) came once: the
+    # frame keeps it in IndexedDB for its next mounts.
+    assert len(plotly_fetches) == 1, plotly_fetches
     assert not view.errors_on_page() and not real_errors(view), real_errors(view)
+
+
+def test_the_camera_saves_a_1920x1080_png(offline_page):
+    import struct
+
+    view = offline_page("office")
+    page, frame = open_map(view)
+    with page.expect_download(timeout=30_000) as info:
+        frame.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+    download = info.value
+    assert download.suggested_filename.startswith("ban-do_GOV_DOSSIER_ONLINE_RATE_") and download.suggested_filename.endswith(".png")
+    head = open(download.path(), "rb").read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", head[16:24]) == (1920, 1080)

@@ -10,6 +10,12 @@
 // values on the geometry, as assemble() does.
 (function () {
   "use strict";
+  // plotly.js (4,8 MB; 1,5 MB gzipped) is served by Streamlit without a cache lifetime, so the
+  // browser would fetch it again at every mount of the frame: it is kept in IndexedDB by its
+  // versioned file name instead and run from there.
+  var PLOTLY_FILE = (document.currentScript && document.currentScript.getAttribute("data-plotly")) || "plotly.min.js";
+  var loaded = false;
+  var pending = null;
   var STORE = "qn-map-geometry:";
   var memory = {};
   var asked = null;
@@ -19,7 +25,7 @@
   var FONT = '"Source Sans", "Source Sans Pro", "Segoe UI", Roboto, Arial, sans-serif';
   var THEME = {
     font: { family: FONT, color: "#31333F", size: 12 },
-    title: { font: { family: FONT, color: "#31333F", weight: 600 } },
+    title: { font: { family: FONT, color: "#31333F", weight: 700 } },
     legend: { title: { font: { size: 12, color: "#808495" } } },
     hoverlabel: { bgcolor: "#ffffff", bordercolor: "#d5dae5", font: { family: FONT, color: "#31333F" } }
   };
@@ -99,6 +105,7 @@
     if (args.geometry) keep(hash, args.geometry);
     var shape = recall(hash);
     if (!shape) {
+      if (args.values && args.values.waiting) waiting.textContent = args.values.waiting;
       waiting.hidden = false;
       setHeight(40);
       if (asked !== hash) { asked = hash; setValue({ need: hash }); }
@@ -108,10 +115,69 @@
     draw(args, shape);
   }
 
+  function openStore() {
+    return new Promise(function (resolve) {
+      try {
+        var req = window.indexedDB.open("qn-map", 1);
+        req.onupgradeneeded = function () { req.result.createObjectStore("scripts"); };
+        req.onsuccess = function () { resolve(req.result); };
+        req.onerror = function () { resolve(null); };
+      } catch (e) { resolve(null); }
+    });
+  }
+  function stored(key) {
+    return openStore().then(function (db) {
+      if (!db) return null;
+      return new Promise(function (resolve) {
+        try {
+          var req = db.transaction("scripts").objectStore("scripts").get(key);
+          req.onsuccess = function () { resolve(typeof req.result === "string" ? req.result : null); };
+          req.onerror = function () { resolve(null); };
+        } catch (e) { resolve(null); }
+      });
+    });
+  }
+  function store(key, text) {
+    openStore().then(function (db) {
+      if (!db) return;
+      try {
+        var scripts = db.transaction("scripts", "readwrite").objectStore("scripts");
+        scripts.clear();  // an older plotly.js goes
+        scripts.put(text, key);
+      } catch (e) { /* not kept: fetched again next time */ }
+    });
+  }
+  function runScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+  function loadPlotly() {
+    return stored(PLOTLY_FILE).then(function (text) {
+      if (text) return text;
+      return window.fetch(PLOTLY_FILE).then(function (r) {
+        if (!r.ok) throw new Error(PLOTLY_FILE + ": " + r.status);
+        return r.text();
+      }).then(function (fetched) { store(PLOTLY_FILE, fetched); return fetched; });
+    }).then(function (text) {
+      return runScript(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
+    }).catch(function () {
+      return window.Plotly ? null : runScript(PLOTLY_FILE);  // the plain way
+    });
+  }
+
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (event.source !== window.parent || !data || data.type !== "streamlit:render") return;
-    render(data.args || {});
+    if (loaded) render(data.args || {}); else pending = data.args || {};
   });
   send("streamlit:componentReady", { apiVersion: 1 });
+  loadPlotly().then(function () {
+    loaded = true;
+    if (pending) render(pending);
+  });
 })();
