@@ -128,9 +128,10 @@ def values(codes, table: pd.DataFrame, names: dict[str, str], *, unit: str = "%"
            source: str = boundaries.DERIVED, title: str = "", lang: str = "vi") -> dict:
     """Everything the map shows for one indicator, period, mode and language, without the
     geometry: per commune its hover text and the index of its style (fill colour, pattern and
-    legend group: plotly trace properties); the styles shared by every fill and by the dots; the legend entries with their
-    counts; the layout (title, note, separators). :func:`assemble` puts it on the geometry, and
-    so does the browser's map component: the rules live here only."""
+    legend group, as plotly trace properties; each distinct style once); the properties every
+    fill and the dots share; the legend entries with their counts; the layout (title, note,
+    separators). :func:`assemble` puts it on the geometry, and so does the browser's map
+    component: the rules live here only."""
     counts: dict[str, int] = {}
     colour_of: dict[str, str] = {}
     communes: dict[str, dict] = {}

@@ -24,8 +24,12 @@ OTHER_INDICATOR = "INF_4G_COVERAGE"
 def map_frame(page, timeout: float = 30_000):
     """The map component's frame, once it has drawn all 96 communes."""
     page.wait_for_selector('iframe[src*="/component/dashboard.ui.maps.map/"]', timeout=timeout)
-    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('dashboard.ui.maps.map'))")
-    frame = next(f for f in page.frames if MAP_FRAME.search(f.url))
+    for _ in range(int(timeout / 100)):  # the frame object follows its element shortly
+        frame = next((f for f in page.frames if MAP_FRAME.search(f.url)), None)
+        if frame is not None:
+            break
+        page.wait_for_timeout(100)
+    assert frame is not None, [f.url for f in page.frames]
     frame.wait_for_function(f"() => ({COUNT_FILLED})() >= 96", timeout=timeout)
     return frame
 
@@ -206,7 +210,31 @@ def test_the_camera_saves_a_1920x1080_png(offline_page):
     with page.expect_download(timeout=30_000) as info:
         frame.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
     download = info.value
-    assert download.suggested_filename.startswith("ban-do_GOV_DOSSIER_ONLINE_RATE_") and download.suggested_filename.endswith(".png")
+    name = download.suggested_filename
+    assert name.startswith("ban-do_GOV_DOSSIER_ONLINE_RATE_") and name.endswith(".png"), name
     head = open(download.path(), "rb").read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", head[16:24]) == (1920, 1080)
+
+
+def test_clicking_a_commune_fill_away_from_its_dot_opens_that_commune(offline_page, browser_db):
+    from dashboard.geo import maps
+    from dashboard.store import db
+
+    engine = db.connect(browser_db)
+    try:
+        largest = maps.geometry_of(engine)[0]["order"][0]  # drawn first, the biggest fill
+    finally:
+        engine.dispose()
+    view = offline_page("projector")
+    page, frame = open_map(view)
+    dot = frame.query_selector_all(DOTS)[0].bounding_box()  # dots are in the same order
+    page.mouse.click(dot["x"] + dot["width"] / 2 + 20, dot["y"] + dot["height"] / 2)
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/xa') || document.querySelector('a[href*=\"xa?xa=\"]')",
+        timeout=30_000)
+    if page.url.split("?")[0].endswith("/xa"):
+        code = re.search(r"[?&]xa=(\d+)", page.url).group(1)
+    else:
+        code = page.get_attribute('a[href*="xa?xa="]', "href").split("xa=")[1]
+    assert code == largest
