@@ -78,7 +78,9 @@ def measure(engine, period: str, repeat: int = 5) -> dict[str, float]:
         f["CLI start-up (python -m dashboard status) ms"] = _time(lambda: subprocess.run(
             [sys.executable, "-m", "dashboard", "status", "--db", str(engine.url)], cwd=PROJECT, check=True,
             capture_output=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}), 3)
-    f["map payload bytes"] = float(len(maps.build(engine, period, maps.DEFAULT_INDICATOR)["figure"].to_json().encode()))
+    view = maps.build(engine, period, maps.DEFAULT_INDICATOR, with_figure=False)
+    f["map geometry bytes (sent once a session)"] = float(len(json.dumps(view["geometry"]).encode()))
+    f["map values bytes (each change)"] = float(len(json.dumps(view["values"]).encode()))
     f.update(csv_figures(engine, period, few))
     return f
 
@@ -149,6 +151,7 @@ def page_figures(url: str, repeat: int = 3) -> dict[str, float]:
 def _pages_child(url: str, repeat: int) -> None:
     import logging
 
+    from dashboard.geo import maps
     from dashboard.ui import measure
 
     logging.disable(logging.WARNING)  # AppTest's "no runtime" notes
@@ -156,6 +159,9 @@ def _pages_child(url: str, repeat: int) -> None:
     for name, path in PAGES.items():
         for key, value in measure.page(str(PROJECT / path), url, repeat).items():
             out[f"page {name}: {key}"] = value
+    other = next(c for c in ("INF_4G_COVERAGE", "HR_OFFICIAL_DIGITAL_PROFICIENCY") if c != maps.DEFAULT_INDICATOR)
+    for key, value in measure.map_change(str(PROJECT / PAGES["map"]), url, other).items():
+        out[f"page map: {key}"] = value
     out["server peak memory MiB (all pages)"] = measure.peak_memory_mib()
     print(json.dumps(out))
 

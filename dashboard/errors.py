@@ -56,6 +56,10 @@ class BoundaryError(DashboardError):
     "A boundary file cannot be read or matched to the communes."
 
 
+class MapComponentError(DashboardError):
+    "The map page's browser component cannot be made ready (its page, script and plotly.js)."
+
+
 class ExportError(DashboardError):
     "A snapshot cannot be written."
 

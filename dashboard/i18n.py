@@ -185,6 +185,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- issue 5: the map ---
     "legend": ("Chú giải", "Legend"),
     "map_no_data": ("Chưa có số liệu", "No data"),
+    "map_loading": ("Đang tải bản đồ…", "Loading the map…"),
     "map_demo": ("Chấm trắng: số liệu mẫu", "White dots: demo values"),
     "map_mode": ("Tô màu theo", "Colour by"),
     "map_mode_value": ("Giá trị", "Value"),

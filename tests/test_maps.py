@@ -67,7 +67,7 @@ def test_communes_without_data_are_hatched_and_counted(seeded_engine):
     hatched = [t for t in fills(view["figure"]) if t.fillpattern and t.fillpattern.shape == "/"]
     assert sorted(t.meta for t in hatched) == ["21034", "21349", "23535"]
     assert view["counts"] == {"drawn": 96, "with_value": 93, "no_data": 3, "no_boundary": 0}
-    assert any(n.startswith("Chưa có số liệu (3 xã)") for n in (t.name for t in view["figure"].data))
+    assert any(n.startswith("Chưa có số liệu (3 xã)") for n in (t.name for t in view["figure"].data if t.showlegend))
 
 
 def test_status_view_colours_by_status(seeded_engine):

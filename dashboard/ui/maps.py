@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.config import database_url
+from dashboard.errors import MapComponentError
 from dashboard.markup import inert
 from dashboard.ui import data_version, engine, lang, t, uploader
 
@@ -16,11 +20,20 @@ COMMUNE_PAGES = ("pages/commune.py", "pages/xa.py", "pages/communes.py")
 def _map(url: str, version: str, period: str, indicator: str, mode: str, language: str) -> dict:
     from dashboard.geo import maps
 
-    return maps.build(engine(url), period, indicator, mode, language)
+    view = maps.build(engine(url), period, indicator, mode, language, with_figure=False)
+    del view["geometry"]  # cached once for all views (_geometry), sent to a browser once
+    return view
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _geometry(url: str, version: str) -> tuple[dict, str]:
+    from dashboard.geo import maps
+
+    return maps.geometry_of(engine(url))
 
 
 def map_view(period: str, indicator: str, mode: str) -> dict:
-    """The map page's figure and counts, cached until the data (or boundaries) change."""
+    """The map page's values and counts (the geometry apart), cached until the data (or boundaries) change."""
     return _map(database_url(), data_version(), period, indicator, mode, lang())
 
 
@@ -41,13 +54,95 @@ def map_mode_select(key: str = "map_mode") -> str:
                             format_func=lambda m: t(f"map_mode_{m}"))
 
 
+# The map component's files are served from one directory with plotly.js beside them (Streamlit
+# serves nothing outside a component's directory, symbolic links included).
+_COMPONENT_SOURCE = Path(__file__).with_name("map_component")
+_SENT = "_map_geometry_sent"  # hashes of the geometry this browser session was sent
+_SEEN = "_map_event_seen"  # (and the key) nonce of the last event of that map acted on
+
+
+def _component_dir() -> Path:
+    """A directory holding the component's page and script, the plotly.js of the installed
+    plotly package (named by its version, which the page is told) and Streamlit's own Source
+    Sans font (so the map looks like the page around it), hard-linked or copied: made once per
+    version of these files, in the user's cache directory (or a temporary one when that is not
+    writable). Older versions' directories are left: another server may still serve one."""
+    import hashlib
+    import os
+    import shutil
+    import tempfile
+
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    fonts = sorted((Path(st.__file__).parent / "static" / "static" / "media").glob("SourceSansVF-Upright*.woff2"))
+    plotly_name = f"plotly-{plotly.__version__}.min.js"  # versioned: the browser keeps it by this name
+    borrowed = {plotly_name: plotly_js} | ({"SourceSans.woff2": fonts[0]} if fonts else {})
+    files = sorted(p for p in _COMPONENT_SOURCE.iterdir() if p.suffix in (".html", ".js"))
+    digest = hashlib.sha256(plotly.__version__.encode() + str(sorted(borrowed.values())).encode())
+    for path in files:
+        digest.update(path.read_bytes())
+    name = f"map-component-{digest.hexdigest()[:12]}"
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qn-dashboard"
+    except (RuntimeError, KeyError):  # no home directory
+        cache = Path(tempfile.gettempdir()) / f"qn-dashboard-{os.getuid()}"
+    for parent in (cache, Path(tempfile.gettempdir())):
+        target = parent / name
+        # Made by this user only: another one's files in a shared /tmp are not served as ours.
+        if (target / plotly_name).is_file() and target.stat().st_uid == os.getuid():
+            return target
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=parent))
+            for path in files:
+                text = path.read_text(encoding="utf-8")
+                text = text.replace('data-plotly="plotly.min.js"', f'data-plotly="{plotly_name}"')
+                (work / path.name).write_text(text, encoding="utf-8")
+            for name_there, path in borrowed.items():
+                try:
+                    os.link(path, work / name_there)
+                except OSError:
+                    shutil.copyfile(path, work / name_there)
+            work.chmod(0o755)
+            try:
+                work.rename(target)
+            except OSError:  # made meanwhile by another process
+                shutil.rmtree(work, ignore_errors=True)
+            if (target / plotly_name).is_file() and target.stat().st_uid == os.getuid():
+                return target
+        except OSError:
+            continue
+    raise MapComponentError(f"Không chuẩn bị được tệp của bản đồ: không ghi được vào {cache} "
+                            f"hay {tempfile.gettempdir()}.")
+
+
+@functools.cache
+def _map_component():
+    import streamlit.components.v1 as components
+
+    return components.declare_component("map", path=str(_component_dir()))
+
+
 def map_chart(view: dict, key: str = "map") -> str | None:
-    """Draw the map; return the GSO code of the commune whose dot was clicked, if any."""
-    event = st.plotly_chart(view["figure"], width="stretch", key=key, on_select="rerun",
-                            selection_mode="points", config=view["config"])
-    points = (event.get("selection") or {}).get("points", []) if event else []
-    codes = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
-    return codes[0] if codes else None
+    """Draw the map; return the GSO code of the commune that was clicked, if any.
+
+    The browser is sent the geometry once per session (and again when it asks, having lost
+    it); later draws carry only its hash and the values (colours, hover, legend, title)."""
+    from dashboard.geo import maps
+
+    seen, need, clicked = maps.read_event(st.session_state.get(key), st.session_state.get(f"{_SEEN}:{key}"))
+    st.session_state[f"{_SEEN}:{key}"] = seen
+    sent = st.session_state.setdefault(_SENT, set())
+    wanted = view["geometry_hash"]
+    browser_has = wanted in sent and need != wanted
+    shape = None
+    if not browser_has:
+        shape, wanted = _geometry(database_url(), data_version())
+    args = maps.component_args(wanted, shape, view["values"], view["config"], browser_has=browser_has)
+    sent.add(wanted)
+    _map_component()(**args, key=key, default=None)
+    return clicked
 
 
 def open_commune(code: str, name: str) -> None:

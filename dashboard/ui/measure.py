@@ -89,6 +89,22 @@ def page(path: str, url: str, repeat: int = 3, params: dict | None = None) -> di
     return {"cold ms": cold, "warm ms": statistics.median(warm), "bytes sent": float(sent)}
 
 
+def map_change(path: str, url: str, indicator: str, key: str = "map_indicator") -> dict[str, float]:
+    """Bytes the map page sends on a first visit (the geometry included) and then, in the same
+    session, on a change of indicator (the values only: the browser keeps the geometry)."""
+    from streamlit.testing.v1 import AppTest
+
+    with _database(url):
+        at = AppTest.from_file(path, default_timeout=600)
+        with _counting() as first:
+            at.run()
+        with _counting() as change:
+            at.sidebar.selectbox(key=key).select(indicator).run()
+        if at.exception:
+            raise RuntimeError(f"{path}: {at.exception[0].message}")
+    return {"first visit bytes": float(first["bytes"]), "indicator change bytes": float(change["bytes"])}
+
+
 def peak_memory_mib() -> float:
     """This process's peak resident memory so far, in MiB.
 
