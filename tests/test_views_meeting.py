@@ -117,3 +117,15 @@ def test_slides_run_in_order_with_the_map_after_the_lagging_communes(seeded_engi
     assert "map" not in [s.key for s in meeting.slides(no_map)]
     summary = meeting.slides(snap)[0]
     assert summary.cards[0][1] == "96/96" and summary.figure is not None
+
+
+def test_the_summary_counts_every_lagging_commune_while_the_slide_reads_only_ten(seeded_engine):
+    every = queries.lagging_communes(seeded_engine, "9T/2025", 10_000)
+    assert len(every) > meeting.LAGGING_SHOWN  # the demo data leaves most communes short of a target
+    assert queries.lagging_count(seeded_engine, "9T/2025") == len(every)
+    snap = meeting.take(seeded_engine, "9T/2025", [])
+    assert len(snap.lagging) == meeting.LAGGING_SHOWN
+    pd.testing.assert_frame_equal(snap.lagging, every.head(meeting.LAGGING_SHOWN))
+    summary, lagging = meeting.slides(snap)[:2]
+    assert summary.cards[2][1] == f"{len(every)}/96"
+    assert len(lagging.table) == meeting.LAGGING_SHOWN

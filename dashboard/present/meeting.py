@@ -21,6 +21,9 @@ from dashboard.store import queries
 from dashboard import status as st
 
 
+LAGGING_SHOWN = 10  # rows of the "communes needing attention" slide
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything the slides show, read once at the start of a meeting."""
@@ -28,7 +31,7 @@ class Snapshot:
     period: str
     taken_at: datetime
     province: pd.DataFrame
-    lagging: pd.DataFrame
+    lagging: pd.DataFrame  # the ten communes missing the most targets
     communes: dict[str, pd.DataFrame]
     commune_names: dict[str, str]
     coverage: tuple[int, int]
@@ -36,6 +39,7 @@ class Snapshot:
     has_demo: bool
     map_figure: object | None = None  # the adoption map, drawn once with the snapshot
     demo_communes: frozenset[str] = frozenset()  # communes whose scored values include demo data
+    lagging_total: int | None = None  # communes missing at least one target (None: len(lagging))
 
 
 @dataclass
@@ -73,7 +77,7 @@ def take(engine: Engine, period: str, chosen: list[str], now: datetime | None = 
     real, _ = q("coverage", period, False)
     return Snapshot(
         period=period, taken_at=now or datetime.now(), province=q("province_table", period),
-        lagging=q("lagging_communes", period, 10_000),
+        lagging=q("lagging_communes", period, LAGGING_SHOWN), lagging_total=q("lagging_count", period),
         communes={c: views.real_only(q("commune_table", period, queries.Filters(commune=c))) for c in chosen},
         commune_names={c: names.get(c, c) for c in chosen}, coverage=(reported, total),
         real_coverage=real, has_demo=q("has_demo", period),
@@ -117,7 +121,7 @@ def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
         (i18n.t("reported_short", lang), f"{reported}/{total}",
          i18n.t("coverage_real", lang, n=snap.real_coverage)),
         (i18n.t("targets_met", lang), f"{met}/{len(scored)}", snap.period),
-        (i18n.t("communes_lagging", lang), f"{len(snap.lagging)}/{total}", ""),
+        (i18n.t("communes_lagging", lang), f"{len(snap.lagging) if snap.lagging_total is None else snap.lagging_total}/{total}", ""),
     ]
     figure = charts.progress_bullets(scored, lang, font_size=17) if not scored.empty else None
     demo = bool(scored["has_demo"].any()) if "has_demo" in scored and not scored.empty else False
@@ -126,7 +130,7 @@ def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
 
 def lagging_slide(snap: Snapshot, lang: str) -> list[Slide]:
     """The ten communes missing the most targets, as a large table."""
-    lag = snap.lagging.head(10)
+    lag = snap.lagging.head(LAGGING_SHOWN)
     demo = [c in snap.demo_communes for c in lag["commune_code"]]
     table = pd.DataFrame({
         i18n.t("commune_name", lang): lag["commune_name"],

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
 
 from dashboard.store import rollups
-from dashboard.store.summary import coverage, demo_communes, has_demo  # noqa: F401  (part of this module's API)
+from dashboard.store.summary import coverage, demo_communes, has_demo, lagging_count  # noqa: F401  (part of this module's API)
 from dashboard import status as st
 from dashboard.periods import parse as parse_period
 

@@ -45,6 +45,13 @@ def coverage(engine: Engine, period: str, include_demo: bool = True) -> tuple[in
     return int(reported), int(total)
 
 
+def lagging_count(engine: Engine, period: str) -> int:
+    """How many communes miss at least one scored target in ``period`` (from the roll-up summary)."""
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT COUNT(*) FROM rollup_commune_summary "
+                                     "WHERE period_code = :p AND not_met > 0"), {"p": period}).scalar_one())
+
+
 def has_demo(engine: Engine, period: str | None = None) -> bool:
     """True when demo values are stored (for ``period``, or at all)."""
     sql = "SELECT 1 FROM observations WHERE origin = 'demo'"
