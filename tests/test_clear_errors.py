@@ -70,12 +70,13 @@ def test_impossible_manual_values_are_refused(seeded_engine, value):
     assert db.table_counts(seeded_engine) == before
 
 
-def test_server_settings_hide_tracebacks_keep_xsrf_limit_uploads_and_listen_locally():
+def test_server_settings_hide_tracebacks_keep_xsrf_limit_uploads_listen_locally_and_watch_no_files():
     config = tomllib.loads((PROJECT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] in ("none", False)
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] == 20
     assert config["server"]["address"] in ("localhost", "127.0.0.1")
+    assert config["server"]["fileWatcherType"] == "none"  # each new session would watch every module
     from dashboard.ingest.readers import MAX_REPORT_BYTES
 
     assert MAX_REPORT_BYTES == config["server"]["maxUploadSize"] * 1024 * 1024
