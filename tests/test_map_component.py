@@ -4,6 +4,7 @@ the browser's requests (``need``) and clicks are acted on once."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,27 @@ def test_the_component_directory_serves_everything_from_here():
     served = ui_maps._component_dir()
     html = (served / "index.html").read_text(encoding="utf-8")
     sources = re.findall(r'(?:src|href|data-plotly)="([^"]+)"', html) + re.findall(r'url\("([^"]+)"\)', html)
-    assert sources and any(re.fullmatch(r"plotly-[0-9.]+\.min\.js", s) for s in sources), sources
+    assert sources and any(re.fullmatch(r"plotly-basic-[0-9.]+\.min\.js", s) for s in sources), sources
     for source in sources:
         assert "/" not in source and ":" not in source, source
         assert (served / source).is_file() and not (served / source).is_symlink(), source
     assert "http" not in (served / "map.js").read_text(encoding="utf-8")
-    assert max(p.stat().st_size for p in served.glob("plotly-*.min.js")) > 1_000_000
+    assert max(p.stat().st_size for p in served.glob("plotly-basic-*.min.js")) > 1_000_000
     assert ui_maps._component_dir() == served  # made once
+
+
+def test_the_basic_plotly_bundle_draws_every_trace_the_map_sends(seeded_engine):
+    """The frame runs plotly.js's basic bundle (scatter, bar, pie): every trace of the map, in
+    both modes and languages, must be one of those, or the browser would draw nothing."""
+    from dashboard.geo import maps
+    from dashboard.ui import maps as ui_maps
+
+    assert re.fullmatch(r"\d+\.\d+\.\d+", ui_maps.plotly_basic_version())
+    assert "MIT" in ui_maps.PLOTLY_BASIC.with_suffix("").with_suffix(".LICENSE").read_text(encoding="utf-8")
+    for mode, lang in (("value", "vi"), ("status", "en")):
+        built = maps.build(seeded_engine, "9T/2025", maps.DEFAULT_INDICATOR, mode, lang, with_figure=True)
+        kinds = {trace.type for trace in built["figure"].data}
+        assert kinds and kinds <= ui_maps.PLOTLY_TRACE_TYPES, kinds
 
 
 def test_no_writable_directory_for_the_component_is_said_in_vietnamese(tmp_path, monkeypatch):

@@ -61,25 +61,40 @@ _SENT = "_map_geometry_sent"  # hashes of the geometry this browser session was 
 _SEEN = "_map_event_seen"  # (and the key) nonce of the last event of that map acted on
 
 
+# plotly.js's "basic" bundle (scatter, bar, pie: all the map draws), as published on npm
+# (plotly.js-basic-dist-min, MIT licence beside it). A quarter of the full plotly.min.js of the
+# plotly package: the frame runs it from IndexedDB (no code cache), 0,12 s instead of 0,8 s.
+PLOTLY_BASIC = _COMPONENT_SOURCE / "plotly-basic.min.js"
+PLOTLY_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})  # what that bundle can draw
+
+
+def plotly_basic_version() -> str:
+    """The version in the vendored bundle's header (``plotly.js (basic - minified) v4.1.1``)."""
+    import re
+
+    with open(PLOTLY_BASIC, encoding="utf-8") as f:
+        found = re.search(r"plotly\.js \(basic - minified\) v([0-9][0-9.]*)", f.read(300))
+    if not found:
+        raise MapComponentError(f"Tệp {PLOTLY_BASIC.name} của bản đồ không đúng: không đọc được phiên bản.")
+    return found.group(1)
+
+
 def _component_dir() -> Path:
-    """A directory holding the component's page and script, the plotly.js of the installed
-    plotly package (named by its version, which the page is told) and Streamlit's own Source
-    Sans font (so the map looks like the page around it), hard-linked or copied: made once per
-    version of these files, in the user's cache directory (or a temporary one when that is not
-    writable). Older versions' directories are left: another server may still serve one."""
+    """A directory holding the component's page and script, the vendored plotly.js basic bundle
+    (named by its version, which the page is told) and Streamlit's own Source Sans font (so the
+    map looks like the page around it), hard-linked or copied: made once per version of these
+    files, in the user's cache directory (or a temporary one when that is not writable). Older
+    versions' directories are left: another server may still serve one."""
     import hashlib
     import os
     import shutil
     import tempfile
 
-    import plotly
-
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     fonts = sorted((Path(st.__file__).parent / "static" / "static" / "media").glob("SourceSansVF-Upright*.woff2"))
-    plotly_name = f"plotly-{plotly.__version__}.min.js"  # versioned: the browser keeps it by this name
-    borrowed = {plotly_name: plotly_js} | ({"SourceSans.woff2": fonts[0]} if fonts else {})
-    files = sorted(p for p in _COMPONENT_SOURCE.iterdir() if p.suffix in (".html", ".js"))
-    digest = hashlib.sha256(plotly.__version__.encode() + str(sorted(borrowed.values())).encode())
+    plotly_name = f"plotly-basic-{plotly_basic_version()}.min.js"  # versioned: the browser keeps it by this name
+    borrowed = {plotly_name: PLOTLY_BASIC} | ({"SourceSans.woff2": fonts[0]} if fonts else {})
+    files = sorted(p for p in _COMPONENT_SOURCE.iterdir() if p.name in ("index.html", "map.js"))
+    digest = hashlib.sha256(plotly_name.encode() + str(sorted(borrowed.values())).encode())
     for path in files:
         digest.update(path.read_bytes())
     name = f"map-component-{digest.hexdigest()[:12]}"
@@ -97,7 +112,7 @@ def _component_dir() -> Path:
             work = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=parent))
             for path in files:
                 text = path.read_text(encoding="utf-8")
-                text = text.replace('data-plotly="plotly.min.js"', f'data-plotly="{plotly_name}"')
+                text = text.replace('data-plotly="plotly-basic.min.js"', f'data-plotly="{plotly_name}"')
                 (work / path.name).write_text(text, encoding="utf-8")
             for name_there, path in borrowed.items():
                 try:

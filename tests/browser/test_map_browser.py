@@ -1,7 +1,7 @@
 """The map page in headless Chromium with every non-localhost request blocked.
 
 The map is a Streamlit component (an iframe of ``dashboard/ui/map_component``) drawing with the
-plotly.js of the installed plotly package; the geometry is sent once per session, then values only.
+plotly.js basic bundle vendored beside it; the geometry is sent once per session, then values only.
 """
 
 import re

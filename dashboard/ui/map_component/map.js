@@ -10,10 +10,10 @@
 // values on the geometry, as assemble() does.
 (function () {
   "use strict";
-  // plotly.js (4,8 MB; 1,5 MB gzipped) is served by Streamlit without a cache lifetime, so the
+  // plotly.js (its basic bundle, 1,2 MB) is served by Streamlit without a cache lifetime, so the
   // browser would fetch it again at every mount of the frame: it is kept in IndexedDB by its
   // versioned file name instead and run from there.
-  var PLOTLY_FILE = (document.currentScript && document.currentScript.getAttribute("data-plotly")) || "plotly.min.js";
+  var PLOTLY_FILE = (document.currentScript && document.currentScript.getAttribute("data-plotly")) || "plotly-basic.min.js";
   var loaded = false;
   var pending = null;
   var STORE = "qn-map-geometry:";
