@@ -26,3 +26,13 @@ def test_the_command_prints_the_p95_and_fails_when_a_page_shows_an_error(monkeyp
     assert "page p95 s: 1,50" in out and "lỗi: tong-quan: lỗi" in out
     bad.page_errors.clear()
     assert main(["loadtest", "--sessions", "1"]) == 0
+
+
+def test_the_benchmark_times_every_page_in_chromium_with_no_request_leaving_the_machine(request, tmp_path):
+    from dashboard import bench
+
+    figures = bench.browser_figures(seeded_copy(request, tmp_path), repeat=1)
+    timed = {k: v for k, v in figures.items() if k.endswith("(warm) ms")}
+    assert [k.split(", ")[1].split(" ")[0] for k in timed] == list(bench.BROWSER_PAGES)
+    assert all(0 < v < 180_000 for v in timed.values())
+    assert figures["browser: requests to other hosts (all failed)"] == 0
