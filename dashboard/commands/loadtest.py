@@ -45,11 +45,19 @@ def _actor(job: str):
     return User(f"kiểm thử tải ({job})", "editor", source="cli")
 
 
-def import_one(engine, document, commune: str, period: str) -> str:
-    """One import of ``document`` as the report of ``commune`` for ``period``; its status."""
+def import_one(engine, document, commune: str, period: str) -> tuple[str, bool]:
+    """One import of ``document`` as the report of ``commune`` for ``period``: (its status,
+    whether it replaced a reviewed report). As a person does on the page, a refusal to replace
+    a report with reviewed values (:class:`NeedsConfirmation`) is confirmed and the import sent
+    again; any other refusal is an error."""
+    from dashboard.errors import NeedsConfirmation
     from dashboard.ingest import ingest
 
-    return ingest(engine, document, commune=commune, period=period, actor=_actor("nhập")).status
+    try:
+        return ingest(engine, document, commune=commune, period=period, actor=_actor("nhập")).status, False
+    except NeedsConfirmation:
+        return ingest(engine, document, commune=commune, period=period, actor=_actor("nhập"),
+                      replace_reviewed=True).status, True
 
 
 def review_one(engine, obs_id: int) -> None:
@@ -68,6 +76,7 @@ class Results:
     page_errors: list[str] = field(default_factory=list)
     writer_errors: list[str] = field(default_factory=list)
     imports: int = 0
+    confirmed: int = 0  # imports that replaced a reviewed report after confirming
     reviews: int = 0
     locked: int = 0
     wall_seconds: float = 0.0
@@ -84,6 +93,7 @@ class Results:
             "writer errors": float(len(self.writer_errors)),
             "'database is locked'": float(self.locked),
             "imports written": float(self.imports),
+            "imports confirmed (replaced a reviewed report)": float(self.confirmed),
             "reviews written": float(self.reviews),
             "wall s": self.wall_seconds,
         }
@@ -176,8 +186,9 @@ def _writer(kind: str, engine, stop: threading.Event, results: Results, number: 
             if kind == "import":
                 name, data = rng.choice(seeds)  # another closing line each time: a new file, a real write
                 document = read_bytes(data + f"\n\nBản nhập thử tải {number}-{rng.random()}.\n".encode(), name)
-                if import_one(engine, document, rng.choice(communes), rng.choice(PERIODS)) != "unchanged":
-                    results.imports += 1
+                status, confirmed = import_one(engine, document, rng.choice(communes), rng.choice(PERIODS))
+                results.imports += status != "unchanged"
+                results.confirmed += confirmed
             else:
                 with engine.connect() as conn:
                     ids = [i for (i,) in conn.execute(text(
