@@ -234,6 +234,26 @@ def _island(c: register.Commune) -> shapely.Geometry:
         disc, [1 / _KM_PER_DEG_LON, 0, 0, 1 / _KM_PER_DEG_LAT, c.lon, c.lat])
 
 
+def _claim_for_the_crowded_out(labels: np.ndarray, px: np.ndarray, py: np.ndarray,
+                               units: list[register.Commune], islands: list[register.Commune]) -> None:
+    """A mainland unit whose neighbours' reaches left it no cell (its old communes' points all
+    lie where a larger neighbour's reach is shorter; one unit of Quảng Trị) takes, in place, the
+    land cells within a disc of its own area around its centre; a neighbour cut in two gives its
+    detached piece back to a neighbour (:func:`_absorb_fragments`)."""
+    for i, c in enumerate(units):
+        if c in islands or (labels == i).any():
+            continue
+        distance = np.hypot((px - c.lon) * _KM_PER_DEG_LON, (py - c.lat) * _KM_PER_DEG_LAT)
+        near = (distance <= math.sqrt(c.area_km2 / math.pi)) & (labels >= 0)
+        if not near.any():  # smaller than a cell, or off the land drawn: the nearest land cell
+            land = np.flatnonzero(labels >= 0)
+            near = np.zeros_like(labels, dtype=bool)
+            if len(land):
+                near[land[distance[land].argmin()]] = True
+        labels[near] = i
+        log.info("%s (%s) had no cell of its own: given %d cells around its centre", c.name, c.code, near.sum())
+
+
 @lru_cache(maxsize=4)
 def derive(province: str = PROVINCE_CODE) -> dict[str, shapely.Geometry]:
     """Derive one polygon per unit of ``province``'s register (GSO code → geometry, WGS84).
@@ -253,6 +273,7 @@ def derive(province: str = PROVINCE_CODE) -> dict[str, shapely.Geometry]:
         weight *= np.clip(ratio, 0.5, 2.0) ** 0.5
     px, py, xe, ye = _grid(seeds, _GRID_DEG)
     labels = _label(px, py, seeds, owner, weight, shape=(len(ye) - 1, len(xe) - 1))
+    _claim_for_the_crowded_out(labels, px, py, units, islands)
     col, row = np.meshgrid(np.arange(len(xe) - 1), np.arange(len(ye) - 1))
     col, row = col.ravel(), row.ravel()
     codes, parts = [], []
