@@ -185,9 +185,9 @@ def browser_figures(url: str, repeat: int = 3) -> dict[str, float]:
     localhost, against a Streamlit server serving ``url``: the median of ``repeat`` visits after
     one that warms the server's caches and the browser's.
 
-    Every request to another host goes to a proxy that is not there (so it fails, and is
-    counted), rather than through Playwright's request routing, which turns the browser's HTTP
-    cache off: a person's second visit reads Streamlit's scripts from that cache.
+    Every request to another host goes to a proxy that is not there (a free loopback port), so
+    it fails and is counted, rather than through Playwright's request routing, which turns the
+    browser's HTTP cache off: a person's second visit reads Streamlit's scripts from that cache.
     """
     from playwright.sync_api import sync_playwright
 
@@ -203,7 +203,7 @@ def browser_figures(url: str, repeat: int = 3) -> dict[str, float]:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=loadtest.CHROMIUM, headless=True,
-                                            proxy={"server": f"http://127.0.0.1:{_closed_port()}",
+                                            proxy={"server": f"http://127.0.0.1:{loadtest._free_port()}",
                                                    "bypass": "127.0.0.1,localhost"},
                                             args=["--no-sandbox", "--disable-gpu",
                                                   "--disable-background-networking", "--no-first-run"])
@@ -230,15 +230,6 @@ def browser_figures(url: str, repeat: int = 3) -> dict[str, float]:
             proc.terminate()
             proc.wait(timeout=30)
     return out
-
-
-def _closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- databases ---------------------------------------------------------------------------------

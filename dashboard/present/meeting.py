@@ -39,7 +39,7 @@ class Snapshot:
     has_demo: bool
     map_figure: object | None = None  # the adoption map, drawn once with the snapshot
     demo_communes: frozenset[str] = frozenset()  # communes whose scored values include demo data
-    lagging_total: int | None = None  # communes missing at least one target (None: len(lagging))
+    lagging_total: int = 0  # communes missing at least one target (``lagging`` holds the first ten)
 
 
 @dataclass
@@ -121,7 +121,7 @@ def province_summary(snap: Snapshot, lang: str) -> list[Slide]:
         (i18n.t("reported_short", lang), f"{reported}/{total}",
          i18n.t("coverage_real", lang, n=snap.real_coverage)),
         (i18n.t("targets_met", lang), f"{met}/{len(scored)}", snap.period),
-        (i18n.t("communes_lagging", lang), f"{len(snap.lagging) if snap.lagging_total is None else snap.lagging_total}/{total}", ""),
+        (i18n.t("communes_lagging", lang), f"{snap.lagging_total}/{total}", ""),
     ]
     figure = charts.progress_bullets(scored, lang, font_size=17) if not scored.empty else None
     demo = bool(scored["has_demo"].any()) if "has_demo" in scored and not scored.empty else False
