@@ -128,6 +128,11 @@ def test_the_basic_plotly_bundle_draws_every_trace_the_map_sends(seeded_engine):
     from dashboard.ui import maps as ui_maps
 
     assert re.fullmatch(r"\d+\.\d+\.\d+", ui_maps.plotly_basic_version())
+    bundle = ui_maps.PLOTLY_BASIC.read_text(encoding="utf-8")
+    # our copy names no outside server, not even as a default it never uses
+    assert not re.search(r"cdn\.|https?://(cdn|unpkg|fonts\.googleapis|tile)|cloud\.plotly", bundle)
+    assert 'plotlyServerURL:{valType:"string",dflt:""}' in bundle
+    assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"topojson/"}' in bundle
     assert "MIT" in ui_maps.PLOTLY_BASIC.with_suffix("").with_suffix(".LICENSE").read_text(encoding="utf-8")
     for mode, lang in (("value", "vi"), ("status", "en")):
         built = maps.build(seeded_engine, "9T/2025", maps.DEFAULT_INDICATOR, mode, lang, with_figure=True)

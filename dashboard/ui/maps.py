@@ -62,8 +62,12 @@ _SEEN = "_map_event_seen"  # (and the key) nonce of the last event of that map a
 
 
 # plotly.js's "basic" bundle (scatter, bar, pie: all the map draws), as published on npm
-# (plotly.js-basic-dist-min, MIT licence beside it). A quarter of the full plotly.min.js of the
-# plotly package: the frame runs it from IndexedDB (no code cache), 0,12 s instead of 0,8 s.
+# (plotly.js-basic-dist-min 4.1.1, MIT licence beside it). A quarter of the full plotly.min.js of
+# the plotly package: the frame runs it from IndexedDB (no code cache), 0,12 s instead of 0,8 s.
+# Two defaults that name outside servers are emptied in our copy, so nothing in it can ask the
+# network: `plotlyServerURL` ("https://cloud.plotly.com/newchart" → "") and `topojsonURL`
+# (plotly's topojson server → "topojson/", a local path with nothing there; geo traces are not
+# in this bundle anyway). tests/test_map_component.py checks both.
 PLOTLY_BASIC = _COMPONENT_SOURCE / "plotly-basic.min.js"
 PLOTLY_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})  # what that bundle can draw
 
